@@ -1,0 +1,67 @@
+# Copyright 2026 colcon-deb developers
+# Licensed under the Apache License, Version 2.0
+
+"""
+The builder image: the base image plus colcon-deb's tools and scripts.
+
+Its tag is a hash of everything that goes into it, so a changed script or a
+different base image gives a new tag, and an unchanged one is reused.
+"""
+
+import hashlib
+from importlib import resources
+
+from colcon_core.logging import colcon_logger
+
+logger = colcon_logger.getChild(__name__)
+
+REPOSITORY = 'colcon-deb-builder'
+
+
+def container_folder():
+    """Return the folder with the Dockerfile and the in-container scripts."""
+    return resources.files('colcon_deb.container')
+
+
+def input_files():
+    """Yield (relative name, path) of every file the image is built from."""
+    root = container_folder()
+
+    def walk(folder, prefix):
+        for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+            if entry.name == '__pycache__' or entry.name.startswith('.'):
+                continue
+            if entry.is_dir():
+                yield from walk(entry, f'{prefix}{entry.name}/')
+            else:
+                yield f'{prefix}{entry.name}', entry
+    yield from walk(root, '')
+
+
+def builder_tag(base_image, base_image_id):
+    """Derive the tag from the inputs and the base image."""
+    digest = hashlib.sha256()
+    digest.update(f'{base_image}\0{base_image_id or ""}\0'.encode())
+    for name, path in input_files():
+        digest.update(name.encode() + b'\0' + path.read_bytes() + b'\0')
+    return f'{REPOSITORY}:{digest.hexdigest()[:16]}'
+
+
+def ensure_builder_image(engine, base_image, *, on_line):
+    """
+    Return the tag of the builder image, building it when missing.
+
+    The build says so on the console: it can take minutes the first time.
+    """
+    tag = builder_tag(base_image, engine.image_id(base_image))
+    if engine.image_id(tag):
+        logger.debug(f"Using builder image '{tag}'")
+        return tag
+    print(f"Building the builder image '{tag}' from '{base_image}'...",
+          flush=True)
+    with resources.as_file(container_folder()) as context_dir:
+        engine.build_image(
+            context_dir, tag, build_args={'BASE_IMAGE': base_image},
+            on_line=on_line)
+    print(f"Built the builder image '{tag}'", flush=True)
+    return tag

@@ -1,0 +1,108 @@
+# Copyright 2026 colcon-deb developers
+# Licensed under the Apache License, Version 2.0
+
+"""Debian package names and versions of ROS packages, as bloom makes them."""
+
+import re
+
+# Debian policy 5.6.1: lowercase letters, digits, '+', '-' and '.'.
+_NAME_CHARACTERS = re.compile(r'[a-z0-9+.-]*')
+# Debian policy 5.6.12: upstream_version and debian_revision characters;
+# a '-' in the upstream part is only allowed with a revision, which the
+# split on the last '-' takes care of.
+_UPSTREAM_CHARACTERS = re.compile(r'[A-Za-z0-9.+~-]*')
+_REVISION_CHARACTERS = re.compile(r'[A-Za-z0-9+.~]*')
+
+
+def deb_name(ros_distro: str, package_name: str) -> str:
+    """
+    Return the deb name of a ROS package, e.g. `ros-humble-my-pkg`.
+
+    ROS users, rosdep and the build farm expect exactly this name, so a
+    workspace package can replace a released one.
+
+    :raises ValueError: if the result is no valid Debian package name
+    """
+    name = 'ros-{ros_distro}-{name}'.format_map({
+        'ros_distro': ros_distro, 'name': package_name.replace('_', '-'),
+    }).lower()
+    check_deb_name(name)
+    return name
+
+
+def deb_version(
+    package_version: str, codename: str, revision: int = 0,
+) -> str:
+    """
+    Return the deb version of a package, e.g. `1.2.3-0bookworm`.
+
+    The upstream part is the package.xml version unchanged, which users
+    rely on; the codename keeps debs of different platforms apart.
+
+    :raises ValueError: if the result is no valid Debian version
+    """
+    if revision < 0:
+        raise ValueError(
+            f'Debian revision must not be negative, got {revision}')
+    version = f'{package_version}-{revision}{codename}'
+    check_deb_version(version)
+    return version
+
+
+def check_deb_name(name: str) -> None:
+    """
+    Check a Debian package name against Debian policy.
+
+    dpkg-deb and apt reject bad names late and cryptically; this says
+    which rule is broken.
+
+    :raises ValueError: naming the broken rule
+    """
+    if len(name) < 2:
+        raise ValueError(
+            f"Debian package name '{name}' must be at least 2 characters")
+    if not re.match('[a-z0-9]', name):
+        raise ValueError(
+            f"Debian package name '{name}' must start with a lowercase "
+            'letter or digit')
+    _check_characters(
+        name, _NAME_CHARACTERS, f"Debian package name '{name}'",
+        'a-z 0-9 + - .')
+
+
+def check_deb_version(version: str) -> None:
+    """
+    Check a Debian version `[epoch:]upstream[-revision]` against policy.
+
+    :raises ValueError: naming the broken rule
+    """
+    epoch, colon, rest = version.partition(':')
+    if not colon:
+        rest = version
+    elif not epoch.isdigit():
+        raise ValueError(
+            f"epoch of Debian version '{version}' must be a number")
+    upstream, dash, revision = rest.rpartition('-')
+    if not dash:
+        upstream = rest
+    if not upstream[:1].isdigit():
+        raise ValueError(
+            f"Debian version '{version}' must start with a digit "
+            '(after the epoch)')
+    _check_characters(
+        upstream, _UPSTREAM_CHARACTERS,
+        f"upstream part of Debian version '{version}'", 'A-Z a-z 0-9 . + ~ -')
+    if dash and not revision:
+        raise ValueError(
+            f"Debian revision of version '{version}' must not be empty")
+    _check_characters(
+        revision, _REVISION_CHARACTERS,
+        f"Debian revision of version '{version}'", 'A-Z a-z 0-9 + . ~')
+
+
+def _check_characters(value, pattern, what, allowed):
+    """Name the first character outside `pattern`, not just 'invalid'."""
+    match = pattern.match(value)
+    if match.end() != len(value):
+        raise ValueError(
+            f"{what} contains '{value[match.end()]}'; allowed are {allowed}")

@@ -1,0 +1,172 @@
+# Copyright 2026 colcon-deb developers
+# Licensed under the Apache License, Version 2.0
+
+"""
+The plan of a run: for each selected package, what its deb will be.
+
+Built on the host from colcon's package decorators and each package.xml,
+before any container starts, so that `--dry-run` and the up-front checks
+need no Docker.  Conditions in package.xml are evaluated for the target ROS
+distribution, not for the host's environment.
+"""
+
+from dataclasses import dataclass
+from dataclasses import field
+from pathlib import Path
+
+from catkin_pkg.package import InvalidPackage
+from catkin_pkg.package import parse_package
+from colcon_deb.debian.dependencies import build_dependencies
+from colcon_deb.debian.dependencies import condition_context
+from colcon_deb.debian.dependencies import runtime_dependencies
+from colcon_deb.debian.names import check_deb_name
+from colcon_deb.debian.names import check_deb_version
+from colcon_deb.debian.names import deb_name
+from colcon_deb.debian.names import deb_version
+
+# the distribution codename of the images `--base-image` defaults to
+ROS_DISTRO_CODENAMES = {
+    'noetic': 'focal', 'humble': 'jammy', 'iron': 'jammy',
+    'jazzy': 'noble', 'kilted': 'noble', 'rolling': 'noble',
+}
+
+
+class PlanError(RuntimeError):
+    """A package cannot become a deb; the message names it."""
+
+
+@dataclass
+class PlannedPackage:
+    """One selected package and what its deb will be."""
+
+    descriptor: object
+    package: object
+    deb_name: str
+    level: int
+    workspace_dependencies: list
+    build_depends: list = field(default_factory=list)
+    run_depends: list = field(default_factory=list)
+
+    @property
+    def name(self):
+        """The package name."""
+        return self.descriptor.name
+
+    @property
+    def build_type(self):
+        """The build type colcon identified."""
+        return self.descriptor.type
+
+    @property
+    def path(self):
+        """The package's source folder."""
+        return Path(self.descriptor.path)
+
+
+@dataclass
+class Plan:
+    """The packages of a run in build order, and the run's settings."""
+
+    ros_distro: str
+    ros_version: str
+    prefix: str
+    revision: int
+    packages: list
+    workspace_deb_names: dict
+
+    def system_keys(self):
+        """Return every rosdep key that is not a workspace package."""
+        keys = set()
+        for planned in self.packages:
+            for dependency in planned.build_depends + planned.run_depends:
+                if dependency.name not in self.workspace_deb_names:
+                    keys.add(dependency.name)
+        return sorted(keys)
+
+    def version(self, planned, codename):
+        """Return the deb version of a package for a target codename."""
+        return deb_version(planned.package.version, codename, self.revision)
+
+
+def make_plan(decorators, *, ros_distro, prefix, revision, with_tests):
+    """Create the plan from colcon's decorators (in topological order)."""
+    context = condition_context(ros_distro)
+    workspace_deb_names = {
+        d.descriptor.name: deb_name(ros_distro, d.descriptor.name)
+        for d in decorators}
+    levels = {}
+    packages = []
+    for decorator in decorators:
+        if not decorator.selected:
+            continue
+        descriptor = decorator.descriptor
+        package = read_package_xml(descriptor)
+        dependencies = [
+            name for name in decorator.recursive_dependencies
+            if name in levels]
+        level = 1 + max((levels[n] for n in dependencies), default=-1)
+        levels[descriptor.name] = level
+        planned = PlannedPackage(
+            descriptor=descriptor, package=package,
+            deb_name=workspace_deb_names[descriptor.name], level=level,
+            workspace_dependencies=sorted(dependencies),
+            build_depends=build_dependencies(
+                package, context, with_tests=with_tests),
+            run_depends=runtime_dependencies(package, context))
+        check_debian_rules(planned)
+        packages.append(planned)
+    return Plan(
+        ros_distro=ros_distro, ros_version=context['ROS_VERSION'],
+        prefix=prefix, revision=revision, packages=packages,
+        workspace_deb_names=workspace_deb_names)
+
+
+def read_package_xml(descriptor):
+    """Parse package.xml; a broken one is an error naming the package."""
+    path = Path(descriptor.path) / 'package.xml'
+    try:
+        return parse_package(str(path))
+    except (InvalidPackage, OSError, ValueError) as e:
+        first_line = str(e).strip().splitlines()[0] if str(e) else repr(e)
+        raise PlanError(
+            f"package '{descriptor.name}': cannot read {path}: "
+            f'{first_line}') from None
+
+
+def check_debian_rules(planned):
+    """Check the deb name and version before any container starts."""
+    try:
+        check_deb_name(planned.deb_name)
+        check_deb_version(deb_version(planned.package.version, 'codename'))
+    except ValueError as e:
+        raise PlanError(f"package '{planned.name}': {e}") from None
+
+
+def guess_codename(base_image):
+    """
+    Guess the codename of a base image for a dry run, which starts nothing.
+
+    A real run reads it from the builder image instead.
+    """
+    name, _, tag = base_image.rpartition('/')[2].partition(':')
+    if name in ('debian', 'ubuntu') and tag.isalpha():
+        return tag
+    if name == 'ros':
+        return ROS_DISTRO_CODENAMES.get(tag.split('-')[0], '<codename>')
+    return '<codename>'
+
+
+def format_plan(plan, codename):
+    """Return the lines `--dry-run` prints."""
+    levels = 1 + max((p.level for p in plan.packages), default=-1)
+    lines = [
+        f'{len(plan.packages)} packages in {levels} levels, '
+        f'ROS distro {plan.ros_distro}, prefix {plan.prefix}:']
+    width = max((len(p.name) for p in plan.packages), default=0)
+    for planned in plan.packages:
+        depends = ', '.join(planned.workspace_dependencies) or '-'
+        lines.append(
+            f'  level {planned.level}  {planned.name:<{width}}  '
+            f'{planned.deb_name} {plan.version(planned, codename)}  '
+            f'depends on: {depends}')
+    return lines

@@ -1,0 +1,269 @@
+# Copyright 2026 colcon-deb developers
+# Licensed under the Apache License, Version 2.0
+
+"""A flat APT repository over a folder of .deb files."""
+
+from contextlib import closing
+from contextlib import contextmanager
+from datetime import datetime
+from datetime import timezone
+from email.utils import format_datetime
+import fcntl
+import gzip
+import hashlib
+import json
+import os
+from pathlib import Path
+import re
+import shutil
+import tempfile
+
+from colcon_deb.debian.names import check_deb_name
+from colcon_deb.debian.names import check_deb_version
+from debian.deb822 import Deb822
+from debian.deb822 import Release
+from debian.debfile import DebFile
+from debian.debian_support import Version
+
+CACHE_NAME = '.index-cache.json'
+LOCK_NAME = '.index.lock'
+# Bump when the cached entries change shape, so old caches are ignored.
+_CACHE_FORMAT = 1
+# Field name in Packages, field name in Release, hashlib name.
+_HASHES = (
+    ('MD5sum', 'MD5Sum', 'md5'),
+    ('SHA1', 'SHA1', 'sha1'),
+    ('SHA256', 'SHA256', 'sha256'),
+)
+_ARCHITECTURE = re.compile(r'[a-z0-9][a-z0-9-]*')
+_CHUNK_SIZE = 1 << 20
+
+
+def write_index(
+    folder: Path, *, origin: str = 'colcon-deb', label: str = 'colcon-deb',
+    suite: str = None, codename: str = None,
+) -> None:
+    """
+    Write Packages, Packages.gz and Release for the debs in `folder`.
+
+    apt reads the folder with :func:`apt_source_line`. Each file is
+    replaced atomically, so none is ever read half-written, and Release,
+    which holds the hashes of the others, comes last. Indexers and
+    :func:`replace_package` of one folder take turns through a lock file
+    (`.index.lock`), also across processes. Checksums and control fields
+    are cached in `.index-cache.json` by file name, size and mtime:
+    re-indexing unchanged debs reads no deb. Files whose names start with
+    '.' (temp files of :func:`replace_package`) are not indexed.
+    """
+    folder = Path(folder)
+    with _locked(folder):
+        entries = _index_entries(folder)
+        packages = ''.join(
+            _packages_paragraph(name, entry).dump() + '\n'
+            for name, entry in entries).encode()
+        files = {
+            'Packages': packages,
+            'Packages.gz': gzip.compress(packages, mtime=0),
+        }
+        for name, data in files.items():
+            _write_atomic(folder / name, data)
+        release = _release(
+            files, entries, origin=origin, label=label, suite=suite,
+            codename=codename)
+        _write_atomic(folder / 'Release', release.dump().encode())
+
+
+def replace_package(folder: Path, new_deb: Path) -> Path:
+    """
+    Move a finished deb into `folder`, replacing its older versions.
+
+    The deb is named `<Package>_<Version>_<Architecture>.deb` (the
+    version without epoch, as in Debian's pool), copied to a temporary
+    '.' file in `folder`, synced and renamed, so neither a crash nor a
+    concurrent :func:`write_index` sees half a deb. Then every other
+    `<Package>_*.deb` in `folder`, of any version or architecture, is
+    removed, and `new_deb` itself unless it already was the target.
+
+    :returns: the path of the deb in `folder`
+    :raises ValueError: if the deb's control has an invalid name, version
+      or architecture, which would make an unsafe file name
+    """
+    folder, new_deb = Path(folder), Path(new_deb)
+    with closing(DebFile(new_deb)) as deb:
+        control = deb.debcontrol()
+    package = control['Package']
+    target = folder / _canonical_name(
+        package, control['Version'], control['Architecture'])
+    moved = new_deb.resolve() != target.resolve()
+    with _locked(folder):
+        if moved:
+            _copy_atomic(new_deb, target)
+        for other in folder.glob(f'{package}_*.deb'):
+            if other != target and other.name.split('_')[0] == package:
+                other.unlink()
+    if moved:
+        new_deb.unlink()
+    return target
+
+
+def apt_source_line(folder: Path) -> str:
+    """Return the sources.list line that lets apt install from `folder`."""
+    return f'deb [trusted=yes] file:{Path(folder).resolve()} ./'
+
+
+def _canonical_name(package, version, architecture):
+    """Return Debian's file name of a deb, checking each part first."""
+    check_deb_name(package)
+    check_deb_version(version)
+    if not _ARCHITECTURE.fullmatch(architecture or ''):
+        raise ValueError(f"invalid Debian architecture '{architecture}'")
+    upstream_and_revision = version.split(':', 1)[-1]
+    return f'{package}_{upstream_and_revision}_{architecture}.deb'
+
+
+@contextmanager
+def _locked(folder):
+    """Keep concurrent indexers and replacers of `folder` in turn."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / LOCK_NAME, 'a') as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _index_entries(folder):
+    """Return (file name, cache entry) of each deb, in Packages order."""
+    cache_path = folder / CACHE_NAME
+    cached = _read_cache(cache_path)
+    entries = {}
+    for path in folder.glob('*.deb'):
+        if path.name.startswith('.') or not path.is_file():
+            continue
+        stat = path.stat()
+        entry = cached.get(path.name)
+        if not _is_current(entry, stat):
+            entry = _describe_deb(path, stat)
+        entries[path.name] = entry
+    if entries != cached:
+        _write_atomic(cache_path, json.dumps(
+            {'format': _CACHE_FORMAT, 'debs': entries}, indent=1,
+            sort_keys=True).encode())
+    return sorted(entries.items(), key=_packages_order)
+
+
+def _read_cache(path):
+    """Return the cached entries, or none if the cache is unusable."""
+    try:
+        cache = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(cache, dict) or cache.get('format') != _CACHE_FORMAT:
+        return {}
+    return cache.get('debs', {})
+
+
+def _is_current(entry, stat):
+    """Tell if a cache entry still describes the file, without reading it."""
+    return bool(entry) and (entry.get('size'), entry.get('mtime_ns')) == (
+        stat.st_size, stat.st_mtime_ns)
+
+
+def _describe_deb(path, stat):
+    """Read what the index needs from one deb: control and checksums."""
+    with closing(DebFile(path)) as deb:
+        control = deb.debcontrol().dump()
+    hashes = [hashlib.new(algorithm) for _, _, algorithm in _HASHES]
+    with path.open('rb') as deb_file:
+        for chunk in iter(lambda: deb_file.read(_CHUNK_SIZE), b''):
+            for hash_ in hashes:
+                hash_.update(chunk)
+    entry = {
+        'size': stat.st_size, 'mtime_ns': stat.st_mtime_ns,
+        'control': control,
+    }
+    for (field, _, _), hash_ in zip(_HASHES, hashes):
+        entry[field] = hash_.hexdigest()
+    return entry
+
+
+def _packages_order(item):
+    """Order by package name, then version, then file name."""
+    name, entry = item
+    control = Deb822(entry['control'])
+    return control['Package'], Version(control['Version']), name
+
+
+def _packages_paragraph(name, entry):
+    """Return a deb's control with where to find it, as in Packages."""
+    control = Deb822(entry['control'])
+    description = control.pop('Description', None)
+    control['Filename'] = f'./{name}'
+    control['Size'] = str(entry['size'])
+    for field, _, _ in _HASHES:
+        control[field] = entry[field]
+    if description is not None:
+        control['Description'] = description
+    return control
+
+
+def _release(files, entries, *, origin, label, suite, codename):
+    """Return the Release paragraph that signs off on the index files."""
+    release = Release()
+    release['Origin'] = origin
+    release['Label'] = label
+    if suite:
+        release['Suite'] = suite
+    if codename:
+        release['Codename'] = codename
+    release['Date'] = format_datetime(
+        datetime.now(timezone.utc).replace(microsecond=0), usegmt=True)
+    architectures = sorted({
+        Deb822(entry['control'])['Architecture'] for _, entry in entries})
+    if architectures:
+        release['Architectures'] = ' '.join(architectures)
+    for _, field, algorithm in _HASHES:
+        release[field] = [
+            {
+                field.lower(): hashlib.new(algorithm, data).hexdigest(),
+                'size': str(len(data)), 'name': name,
+            } for name, data in files.items()]
+    return release
+
+
+def _write_atomic(path, data):
+    """Replace `path` with `data` so that readers never see a partial file."""
+    with _temporary_beside(path) as temporary:
+        temporary.write(data)
+
+
+def _copy_atomic(source, path):
+    """Copy `source` to `path` so that readers never see a partial file."""
+    with _temporary_beside(path) as temporary, source.open('rb') as src:
+        shutil.copyfileobj(src, temporary, _CHUNK_SIZE)
+
+
+@contextmanager
+def _temporary_beside(path):
+    """
+    Yield a hidden temporary file that replaces `path` when closed.
+
+    It is synced before the rename, so after a crash `path` is the old or
+    the new file; it is made readable for all, since apt reads as _apt.
+    """
+    file_ = tempfile.NamedTemporaryFile(
+        dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp',
+        delete=False)
+    replaced = False
+    try:
+        with file_:
+            yield file_
+            file_.flush()
+            os.fsync(file_.fileno())
+        os.chmod(file_.name, 0o644)
+        os.replace(file_.name, path)
+        replaced = True
+    finally:
+        if not replaced:
+            os.unlink(file_.name)

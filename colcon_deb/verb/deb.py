@@ -1,0 +1,256 @@
+# Copyright 2026 colcon-deb developers
+# Licensed under the Apache License, Version 2.0
+
+"""The `deb` verb: build Debian packages of the workspace in Docker."""
+
+from collections import OrderedDict
+import os
+from pathlib import Path
+import sys
+import uuid
+
+from colcon_core.argument_default import wrap_default_value
+from colcon_core.event.job import JobUnselected
+from colcon_core.event_handler import add_event_handler_arguments
+from colcon_core.executor import add_executor_arguments
+from colcon_core.executor import execute_jobs
+from colcon_core.executor import Job
+from colcon_core.executor import OnError
+from colcon_core.package_identification.ignore import IGNORE_MARKER
+from colcon_core.package_selection import add_arguments \
+    as add_packages_arguments
+from colcon_core.package_selection import get_packages
+from colcon_core.plugin_system import satisfies_version
+from colcon_core.task import get_task_extension
+from colcon_core.task import TaskContext
+from colcon_core.verb import VerbExtensionPoint
+from colcon_deb import repository
+from colcon_deb.builder_image import ensure_builder_image
+from colcon_deb.debian.control import control_paragraph
+from colcon_deb.debian.dependencies import relation
+from colcon_deb.dependency_resolution import prefix_setup_name
+from colcon_deb.dependency_resolution import resolve
+from colcon_deb.dependency_resolution import workspace_rosdep_rules
+from colcon_deb.engine import DockerEngine
+from colcon_deb.plan import format_plan
+from colcon_deb.plan import guess_codename
+from colcon_deb.plan import make_plan
+import yaml
+
+TASK_GROUP = 'colcon_deb.task.deb'
+
+
+class DebPackageArguments:
+    """What the job of one package needs to build its deb."""
+
+    def __init__(self, *, planned, spec, run):  # noqa: D107
+        self.path = str(planned.path.resolve())
+        self.deb_name = planned.deb_name
+        self.spec = spec
+        self.run = run
+
+
+class RunSettings:
+    """What all jobs of a run share: engine, image, output folder."""
+
+    def __init__(self, *, engine, image, deb_base, run_id):  # noqa: D107
+        self.engine = engine
+        self.image = image
+        self.deb_base = deb_base
+        self.work_base = deb_base / '.work'
+        self.labels = {'colcon-deb.run': run_id}
+
+
+class DebVerb(VerbExtensionPoint):
+    """Build a Debian package of each package in Docker, as an APT repo."""
+
+    def __init__(self):  # noqa: D107
+        super().__init__()
+        satisfies_version(VerbExtensionPoint.EXTENSION_POINT_VERSION, '^1.0')
+
+    def add_arguments(self, *, parser):  # noqa: D102
+        parser.add_argument(
+            '--deb-base', default=wrap_default_value('deb'),
+            help='The output folder, an APT repository (default: '
+                 '%(default)s)')
+        parser.add_argument(
+            '--base-image',
+            help='The image the builder image starts from (default: '
+                 'ros:<distro>-ros-base)')
+        parser.add_argument(
+            '--ros-distro', default=os.environ.get('ROS_DISTRO'),
+            help='The ROS distribution to build for (default: $ROS_DISTRO)')
+        parser.add_argument(
+            '--install-prefix',
+            help='The prefix the debs install to (default: '
+                 '/opt/ros/<distro>)')
+        parser.add_argument(
+            '--rosdep-source', action='append', default=[], metavar='FILE',
+            help='A rosdep rule file (YAML) consulted before the default '
+                 'sources (repeatable)')
+        parser.add_argument(
+            '--rosdep-command', default='rosdep',
+            help='The rosdep command in the builder image, e.g. agirosdep '
+                 '(default: %(default)s)')
+        parser.add_argument(
+            '--deb-revision', type=int, default=0, metavar='N',
+            help='The Debian revision: <version>-<N><codename> (default: '
+                 '%(default)s)')
+        parser.add_argument(
+            '--cmake-args', nargs='*', metavar='*', type=str.lstrip,
+            default=[],
+            help='Pass arguments to CMake projects. Arguments matching '
+                 'other options must be prefixed by a space')
+        parser.add_argument(
+            '--run-tests', action='store_true',
+            help='Build and run the tests of each package; a failing test '
+                 'fails the package')
+        parser.add_argument(
+            '--continue-on-error', action='store_true',
+            help='Continue with the other packages when one fails (the '
+                 'packages depending on it are skipped)')
+        parser.add_argument(
+            '--dry-run', action='store_true',
+            help='Print the plan (build order, levels, deb names and '
+                 'versions) and build nothing')
+        add_executor_arguments(parser)
+        add_event_handler_arguments(parser)
+        add_packages_arguments(parser)
+
+    def main(self, *, context):  # noqa: D102
+        args = context.args
+        if not args.ros_distro:
+            raise RuntimeError(
+                'the ROS distribution is unknown: pass --ros-distro NAME or '
+                'set ROS_DISTRO')
+        prefix = args.install_prefix or f'/opt/ros/{args.ros_distro}'
+        base_image = args.base_image or f'ros:{args.ros_distro}-ros-base'
+        for source in args.rosdep_source:
+            if not Path(source).is_file():
+                raise RuntimeError(f"--rosdep-source '{source}' is no file")
+
+        decorators = get_packages(args, recursive_categories=('run', ))
+        check_supported_types(decorators)
+        plan = make_plan(
+            decorators, ros_distro=args.ros_distro, prefix=prefix,
+            revision=args.deb_revision, with_tests=args.run_tests)
+        if args.dry_run:
+            print('\n'.join(format_plan(plan, guess_codename(base_image))))
+            return 0
+        if not plan.packages:
+            print('No packages selected')
+            return 0
+
+        deb_base = create_output_folder(args.deb_base)
+        engine = DockerEngine()
+        engine.check()
+        image = ensure_builder_image(
+            engine, base_image, on_line=lambda line: print(line, flush=True))
+        run = RunSettings(
+            engine=engine, image=image, deb_base=deb_base,
+            run_id=uuid.uuid4().hex[:12])
+        resolution = resolve(
+            engine, image, plan, rosdep_command=args.rosdep_command,
+            rosdep_sources=args.rosdep_source, work_base=run.work_base,
+            labels=run.labels, on_stdout=sys.stdout.buffer.write,
+            on_stderr=sys.stderr.buffer.write)
+        publish_prefix_setup(deb_base, plan, resolution)
+
+        jobs = OrderedDict()
+        for planned in plan.packages:
+            spec = container_spec(plan, planned, resolution, args)
+            jobs[planned.name] = create_job(
+                planned, DebPackageArguments(
+                    planned=planned, spec=spec, run=run))
+
+        def post_unselected_packages(*, event_queue):
+            for decorator in decorators:
+                if not decorator.selected:
+                    event_queue.put(
+                        (JobUnselected(decorator.descriptor.name), None))
+
+        on_error = OnError.skip_downstream if args.continue_on_error \
+            else OnError.interrupt
+        rc = execute_jobs(
+            context, jobs, on_error=on_error,
+            pre_execution_callback=post_unselected_packages)
+        repository.write_index(deb_base)
+        print(f'APT source: {repository.apt_source_line(deb_base)}')
+        return rc
+
+
+def check_supported_types(decorators):
+    """Refuse a selected package that no task can turn into a deb."""
+    for decorator in decorators:
+        pkg = decorator.descriptor
+        if decorator.selected and not get_task_extension(TASK_GROUP, pkg.type):
+            raise RuntimeError(
+                f"package '{pkg.name}' has the build type '{pkg.type}', "
+                'which colcon deb cannot package; leave it out with '
+                f'--packages-skip {pkg.name}')
+
+
+def create_output_folder(deb_base):
+    """Create the output folder, hidden from colcon's package discovery."""
+    path = Path(os.path.abspath(deb_base))
+    (path / '.work').mkdir(parents=True, exist_ok=True)
+    (path / IGNORE_MARKER).touch()
+    return path
+
+
+def publish_prefix_setup(deb_base, plan, resolution):
+    """Publish the prefix setup deb and the workspace's rosdep rules."""
+    rules = deb_base / 'rosdep.yaml'
+    rules.write_text(yaml.safe_dump(workspace_rosdep_rules(plan)))
+    if resolution.prefix_setup_deb:
+        repository.replace_package(deb_base, resolution.prefix_setup_deb)
+    repository.write_index(deb_base)
+
+
+def container_spec(plan, planned, resolution, args):
+    """Describe the deb of one package for the container that builds it."""
+    version = plan.version(planned, resolution.codename)
+    depends = [
+        relation(d, resolved_names(plan, resolution, d.name))
+        for d in planned.run_depends]
+    if plan.ros_version == '2' or resolution.prefix_setup_deb:
+        depends.append(prefix_setup_name(plan))
+    control = control_paragraph(
+        package=planned.package, deb_name=planned.deb_name, version=version,
+        architecture='@ARCHITECTURE@', depends=[d for d in depends if d])
+    install = []
+    for dependency in planned.build_depends:
+        install += resolved_names(plan, resolution, dependency.name)
+    return {
+        'name': planned.name,
+        'build_type': planned.build_type,
+        'deb_name': planned.deb_name,
+        'prefix': plan.prefix,
+        'ros_distro': plan.ros_distro,
+        'ros_version': plan.ros_version,
+        'install': sorted(set(install)),
+        'control': control.dump(),
+        'cmake_args': args.cmake_args or [],
+        'run_tests': args.run_tests,
+        'jobs': os.cpu_count() or 1,
+    }
+
+
+def resolved_names(plan, resolution, key):
+    """Return the debs a dependency key stands for."""
+    if key in plan.workspace_deb_names:
+        return [plan.workspace_deb_names[key]]
+    return resolution.system_packages[key]
+
+
+def create_job(planned, package_args):
+    """Create the colcon job that builds one package's deb."""
+    extension = get_task_extension(TASK_GROUP, planned.build_type)
+    context = TaskContext(
+        pkg=planned.descriptor, args=package_args,
+        dependencies=OrderedDict(
+            (name, None) for name in planned.workspace_dependencies))
+    return Job(
+        identifier=planned.name,
+        dependencies=set(planned.workspace_dependencies),
+        task=extension, task_context=context)

@@ -1,0 +1,349 @@
+# Copyright 2026 colcon-deb developers
+# Licensed under the Apache License, Version 2.0
+
+"""
+Build one package into a .deb inside a container of the builder image.
+
+The host decides what the deb is (name, version, control fields, which
+system packages to install) and passes it in COLCON_DEB_SPEC; this script
+does what needs the target system: install the dependencies, build with the
+package's own build type, stage what it installs under the prefix, add the
+shared-library dependencies, and pack the deb with dpkg-deb.
+
+Mounts: /src (the package source, read-only), /repo (the output folder of
+the run, read-only: the workspace debs built so far), /out (where the deb
+goes).  Only the Python standard library is used.
+"""
+
+import hashlib
+import json
+import os
+from pathlib import Path
+import shutil
+import subprocess
+import sys
+
+SRC = Path('/src')
+REPO = Path('/repo')
+OUT = Path('/out')
+BUILD = Path('/tmp/colcon-deb/build')
+# staged as debian/<deb name>, where dpkg-shlibdeps expects a package's files
+PACKAGING = Path('/tmp/colcon-deb/packaging')
+WORKSPACE_TEMPLATES = Path(__file__).parent / 'workspace'
+
+# files at the top of the prefix that the prefix setup package owns
+PREFIX_SETUP_FILES = (
+    '.catkin', '.colcon_install_layout', '.rosinstall', 'COLCON_IGNORE',
+    '_local_setup_util.py', '_local_setup_util_ps1.py',
+    '_local_setup_util_sh.py', '_setup_util.py', 'env.sh',
+    'local_setup.bash', 'local_setup.sh', 'local_setup.zsh',
+    'setup.bash', 'setup.sh', 'setup.zsh')
+
+# exit codes the host tells apart
+EXIT_DEPENDENCIES = 3
+EXIT_BUILD = 4
+EXIT_PACKAGE = 5
+
+
+class StepFailed(Exception):
+    """A step failed; the exit code tells the host which one."""
+
+    def __init__(self, message, exit_code):  # noqa: D107
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def main():
+    """Build the deb the host describes; the exit code says what failed."""
+    spec = json.loads(os.environ['COLCON_DEB_SPEC'])
+    try:
+        phase('dependencies')
+        install_dependencies(spec['install'])
+        env = build_environment(spec)
+        phase('build')
+        stage_root = build(spec, env)
+        phase('package')
+        deb = package(spec, stage_root)
+    except StepFailed as e:
+        print(f'colcon-deb: {e}', file=sys.stderr, flush=True)
+        return e.exit_code
+    hand_over(deb)
+    return 0
+
+
+def phase(name):
+    """Tell the host which phase starts (it shows them as progress)."""
+    print(f'@colcon-deb phase={name}', flush=True)
+
+
+def call(cmd, exit_code, **kwargs):
+    """Run a command shown in the log; a failure ends the build."""
+    print('+ ' + ' '.join(cmd), flush=True)
+    completed = subprocess.run(cmd, **kwargs)
+    if completed.returncode:
+        raise StepFailed(
+            f"'{cmd[0]}' failed with exit code {completed.returncode}",
+            exit_code)
+
+
+def install_dependencies(names):
+    """Install the build dependencies: system ones and workspace debs."""
+    env = dict(os.environ, DEBIAN_FRONTEND='noninteractive')
+    if (REPO / 'Packages').exists():
+        sources = Path('/etc/apt/sources.list.d/colcon-deb.list')
+        sources.write_text('deb [trusted=yes] file:/repo ./\n')
+        # refresh only the run's repository: the image has the mirror lists
+        call([
+            'apt-get', 'update', '-q',
+            '-o', f'Dir::Etc::sourcelist={sources}',
+            '-o', 'Dir::Etc::sourceparts=-',
+            '-o', 'APT::Get::List-Cleanup=0'], EXIT_DEPENDENCIES, env=env)
+    if names:
+        call([
+            'apt-get', 'install', '-y', '-q', '--no-install-recommends',
+            *names], EXIT_DEPENDENCIES, env=env)
+
+
+def build_environment(spec):
+    """
+    Return the environment of the build: the prefix's, as users get it.
+
+    A ROS image has the distribution's setup script in the prefix; the
+    prefix setup template of colcon-deb adds the same variables for the
+    workspace debs installed there.
+    """
+    script = Path('/tmp/colcon-deb/setup.sh')
+    script.parent.mkdir(parents=True, exist_ok=True)
+    script.write_text(render_template(
+        (WORKSPACE_TEMPLATES / 'setup.sh').read_text(), spec))
+    sources = []
+    distro_setup = Path(spec['prefix']) / 'setup.sh'
+    if distro_setup.exists():
+        sources.append(f'. "{distro_setup}"')
+    sources.append(f'. "{script}"')
+    output = subprocess.check_output(
+        ['sh', '-c', ' && '.join(sources) + ' && env -0'])
+    env = {}
+    for entry in output.split(b'\0'):
+        key, sep, value = entry.decode().partition('=')
+        if sep:
+            env[key] = value
+    return env
+
+
+def render_template(text, spec):
+    """Fill a prefix setup template in for the run."""
+    return text.replace('@PREFIX@', spec['prefix']) \
+        .replace('@ROS_DISTRO@', spec['ros_distro']) \
+        .replace('@ROS_VERSION@', spec['ros_version'])
+
+
+def build(spec, env):
+    """Build and install into the staging root with the package's tools."""
+    BUILD.mkdir(parents=True, exist_ok=True)
+    stage_root = PACKAGING / 'debian' / spec['deb_name']
+    if spec['build_type'] == 'ros.ament_python':
+        build_python(spec, env, stage_root)
+    else:
+        build_cmake(spec, env, stage_root)
+    return stage_root
+
+
+def build_cmake(spec, env, stage_root):
+    """Configure, build and install a CMake-based package, as bloom does."""
+    prefix = spec['prefix']
+    args = [
+        f'-DCMAKE_INSTALL_PREFIX={prefix}',
+        f'-DCMAKE_PREFIX_PATH={prefix}',
+        '-DCMAKE_BUILD_TYPE=Release',
+    ]
+    testing = 'ON' if spec['run_tests'] else 'OFF'
+    args.append(f'-DBUILD_TESTING={testing}')
+    if spec['build_type'] == 'ros.catkin':
+        args += [
+            '-DCATKIN_BUILD_BINARY_PACKAGE=1',
+            f'-DCATKIN_ENABLE_TESTING={testing}']
+    args += spec['cmake_args']
+    call(['cmake', '-S', str(SRC), '-B', str(BUILD), '--no-warn-unused-cli',
+          *args],
+         EXIT_BUILD, env=env)
+    call(['cmake', '--build', str(BUILD), '--', f"-j{spec['jobs']}"],
+         EXIT_BUILD, env=env)
+    if spec['run_tests']:
+        call(['ctest', '--test-dir', str(BUILD), '--output-on-failure'],
+             EXIT_BUILD, env=env)
+    call(['cmake', '--install', str(BUILD)],
+         EXIT_BUILD, env=dict(env, DESTDIR=str(stage_root)))
+
+
+def build_python(spec, env, stage_root):
+    """
+    Build a setup.py package; setuptools writes into its source folder.
+
+    The source is mounted read-only, so it is copied first.  Modules go to
+    lib/pythonX.Y/site-packages and data files to the prefix itself as in
+    ROS 2 debs, whatever the platform's default layout for a prefix (Debian
+    adds `local/`).
+    """
+    source = BUILD / 'src'
+    shutil.copytree(SRC, source)
+    python_version = '.'.join(str(v) for v in sys.version_info[:2])
+    site_packages = \
+        f"{spec['prefix']}/lib/python{python_version}/site-packages"
+    if spec['run_tests']:
+        call([sys.executable, '-m', 'pytest', '-q'], EXIT_BUILD,
+             cwd=source, env=env)
+    # the deprecation of `setup.py install` is no news to a build log
+    env = dict(env, PYTHONWARNINGS='ignore:setup.py install is deprecated')
+    call([
+        sys.executable, 'setup.py', '--quiet',
+        'build', '--build-base', str(BUILD / 'build'),
+        'install', '--prefix', spec['prefix'], '--root', str(stage_root),
+        '--install-lib', site_packages, '--install-data', spec['prefix'],
+        '--single-version-externally-managed',
+        '--record', str(BUILD / 'installed_files.txt'), '--no-compile',
+    ], EXIT_BUILD, cwd=source, env=env)
+
+
+def package(spec, stage_root):
+    """Turn the staging root into a deb in the output folder."""
+    prefix_dir = stage_root / spec['prefix'].lstrip('/')
+    if not prefix_dir.is_dir():
+        raise StepFailed(
+            f"the package installed nothing under {spec['prefix']}",
+            EXIT_PACKAGE)
+    remove_prefix_setup_files(prefix_dir)
+    remove_byte_code(stage_root)
+    elf_files = find_elf_files(stage_root)
+    architecture = subprocess.check_output(
+        ['dpkg', '--print-architecture'], text=True).strip() \
+        if elf_files else 'all'
+    control = spec['control'].replace('@ARCHITECTURE@', architecture)
+    control = merge_depends(
+        control, shared_library_depends(stage_root, elf_files, spec))
+    control = add_field(
+        control, 'Installed-Size', str(installed_size_kib(stage_root)))
+    checksums = md5sums(stage_root)
+    debian = stage_root / 'DEBIAN'
+    debian.mkdir()
+    (debian / 'control').write_text(control)
+    (debian / 'md5sums').write_text(checksums)
+    version = field(control, 'Version')
+    deb = OUT / f"{spec['deb_name']}_{version}_{architecture}.deb"
+    call(['dpkg-deb', '--root-owner-group', '-Zgzip', '--build',
+          str(stage_root), str(deb)], EXIT_PACKAGE)
+    return deb
+
+
+def remove_prefix_setup_files(prefix_dir):
+    """Leave prefix-level setup files to their own deb: no file in two debs."""
+    for name in PREFIX_SETUP_FILES:
+        path = prefix_dir / name
+        if path.is_file() or path.is_symlink():
+            print(f'colcon-deb: leaving {name} to the prefix setup package',
+                  flush=True)
+            path.unlink()
+
+
+def remove_byte_code(stage_root):
+    """Drop byte code: Python writes it on first use, debs do not ship it."""
+    for cache in sorted(stage_root.rglob('__pycache__'), reverse=True):
+        shutil.rmtree(cache)
+    for compiled in stage_root.rglob('*.py[co]'):
+        compiled.unlink()
+
+
+def find_elf_files(root):
+    """Find the binaries: they make the deb architecture-specific."""
+    found = []
+    for path in sorted(root.rglob('*')):
+        if path.is_file() and not path.is_symlink():
+            with path.open('rb') as f:
+                if f.read(4) == b'\x7fELF':
+                    found.append(path)
+    return found
+
+
+def shared_library_depends(stage_root, elf_files, spec):
+    """
+    Ask dpkg-shlibdeps which packages the binaries' libraries come from.
+
+    Libraries of the workspace have no shlibs information: their packages
+    are in Depends already through package.xml, so missing information is
+    not an error.
+    """
+    if not elf_files:
+        return ''
+    (PACKAGING / 'debian' / 'control').write_text(
+        f"Source: {spec['deb_name']}\n\n"
+        f"Package: {spec['deb_name']}\nArchitecture: any\n")
+    prefix_lib = spec['prefix'] + '/lib'
+    completed = subprocess.run(
+        ['dpkg-shlibdeps', '-O', '--ignore-missing-info',
+         f'-l{stage_root}{prefix_lib}', f'-l{prefix_lib}',
+         *[str(p) for p in elf_files]],
+        cwd=PACKAGING, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True)
+    if completed.returncode:
+        print(completed.stderr, file=sys.stderr, flush=True)
+        raise StepFailed('dpkg-shlibdeps failed', EXIT_PACKAGE)
+    for line in completed.stdout.splitlines():
+        if line.startswith('shlibs:Depends='):
+            return line[len('shlibs:Depends='):].strip()
+    return ''
+
+
+def merge_depends(control, extra):
+    """Append the shared-library dependencies to Depends."""
+    if not extra:
+        return control
+    current = field(control, 'Depends')
+    if current is None:
+        return add_field(control, 'Depends', extra)
+    return control.replace(
+        f'Depends: {current}\n', f'Depends: {current}, {extra}\n', 1)
+
+
+def field(control, name):
+    """Return the value of a one-line control field, or None."""
+    for line in control.splitlines():
+        if line.startswith(f'{name}:'):
+            return line[len(name) + 1:].strip()
+    return None
+
+
+def add_field(control, name, value):
+    """Add a field before Description, which must stay last."""
+    head, sep, tail = control.partition('\nDescription:')
+    return f'{head}\n{name}: {value}{sep}{tail}'
+
+
+def installed_size_kib(root):
+    """Compute Installed-Size as dpkg-gencontrol does, in KiB."""
+    total = 0
+    for path in root.rglob('*'):
+        if path.is_file() and not path.is_symlink():
+            total += path.stat().st_size
+    return max(1, (total + 1023) // 1024)
+
+
+def md5sums(root):
+    """List the checksums dpkg keeps of installed files."""
+    lines = []
+    for path in sorted(root.rglob('*')):
+        if path.is_file() and not path.is_symlink():
+            digest = hashlib.md5(path.read_bytes()).hexdigest()
+            lines.append(f'{digest}  {path.relative_to(root)}\n')
+    return ''.join(lines)
+
+
+def hand_over(deb):
+    """Leave the deb owned by the user who runs colcon deb."""
+    owner = os.environ.get('HOST_USER')
+    if owner:
+        uid, gid = (int(v) for v in owner.split(':'))
+        os.chown(deb, uid, gid)
+
+
+if __name__ == '__main__':
+    sys.exit(main())

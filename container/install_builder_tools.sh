@@ -1,0 +1,26 @@
+#!/bin/sh
+# Copyright 2026 colcon-deb developers
+# Licensed under the Apache License, Version 2.0
+
+# Install the tools every package build needs into the builder image.
+# The package lists stay in the image so that a build container only has to
+# refresh the local repository of the run, not the whole mirror.
+set -eu
+
+export DEBIAN_FRONTEND=noninteractive
+apt-get update
+apt-get install -y --no-install-recommends \
+  apt-utils build-essential ca-certificates cmake dpkg-dev file \
+  python3 python3-setuptools pkg-config
+
+# A ROS image already has a rosdep (python3-rosdep from the ROS repository);
+# a plain Debian or Ubuntu image gets the distribution's rosdep.
+if ! command -v rosdep >/dev/null 2>&1; then
+  apt-get install -y --no-install-recommends python3-rosdep2 || \
+    apt-get install -y --no-install-recommends python3-rosdep
+fi
+if [ ! -d /etc/ros/rosdep/sources.list.d ] || \
+    [ -z "$(ls -A /etc/ros/rosdep/sources.list.d)" ]; then
+  rosdep init
+fi
+apt-get clean

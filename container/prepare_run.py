@@ -1,0 +1,227 @@
+# Copyright 2026 colcon-deb developers
+# Licensed under the Apache License, Version 2.0
+
+"""
+Prepare a colcon-deb run inside one container of the builder image.
+
+Resolving every rosdep key of the run at once costs one rosdep start instead
+of one per package, and names unresolvable keys before anything is built.
+The same container also reports what the host cannot know without it: the
+distribution codename, the architecture, and whether the distribution's own
+package for the prefix-level setup files exists.
+
+Input: the JSON document in the environment variable COLCON_DEB_PREPARE.
+Output: /out/prepare.json, and the prefix setup deb in /out when asked for.
+Only the Python standard library is used: the base image decides the rest.
+"""
+
+import glob
+import json
+import os
+from pathlib import Path
+import shutil
+import subprocess
+import sys
+
+OUT = Path('/out')
+ROSDEP_FILES = Path('/colcon-deb/rosdep')
+WORKSPACE_TEMPLATES = Path(__file__).parent / 'workspace'
+
+
+def main():
+    """Answer the host's questions about the target system."""
+    spec = json.loads(os.environ['COLCON_DEB_PREPARE'])
+    result = {
+        'codename': os_release().get('VERSION_CODENAME', ''),
+        'architecture': check_output(['dpkg', '--print-architecture']),
+    }
+    add_rosdep_sources(spec['rosdep_command'])
+    update_rosdep(spec['rosdep_command'])
+    result['resolved'], result['unresolved'] = resolve_keys(
+        spec['rosdep_command'], spec['ros_distro'], spec['keys'])
+    setup = spec['prefix_setup']
+    result['prefix_setup_available'] = apt_has_package(setup['existing'])
+    if setup['build'] and not result['prefix_setup_available']:
+        build_prefix_setup_deb(setup, result)
+    write_json(OUT / 'prepare.json', result)
+    return 0
+
+
+def os_release():
+    """Read /etc/os-release of the builder image."""
+    values = {}
+    for line in Path('/etc/os-release').read_text().splitlines():
+        key, sep, value = line.partition('=')
+        if sep:
+            values[key] = value.strip().strip('"')
+    return values
+
+
+def check_output(cmd, **kwargs):
+    """Run a command and return its output without the newline."""
+    return subprocess.check_output(cmd, text=True, **kwargs).strip()
+
+
+def rosdep_sources_dir(rosdep_command):
+    """
+    Find the sources list folder of the rosdep command.
+
+    rosdep reads /etc/ros/rosdep/sources.list.d; compatible forks keep the
+    same layout under a folder named after themselves.
+    """
+    candidates = sorted(
+        glob.glob(f'/etc/*/{rosdep_command}/sources.list.d'))
+    if candidates:
+        return Path(candidates[0])
+    return Path('/etc/ros/rosdep/sources.list.d')
+
+
+def add_rosdep_sources(rosdep_command):
+    """Put the run's rule files before the default sources."""
+    files = sorted(ROSDEP_FILES.glob('*.yaml'))
+    if not files:
+        return
+    lines = [f'yaml file://{path}\n' for path in files]
+    folder = rosdep_sources_dir(rosdep_command)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / '00-colcon-deb.list').write_text(''.join(lines))
+
+
+def update_rosdep(rosdep_command):
+    """
+    Update the rosdep cache, accepting sources that cannot be reached.
+
+    rosdep caches the rule files it could read, unless the ROS distribution
+    index is unreachable too: then the update is repeated with an empty
+    local index, so that an offline run works with the rule files given on
+    the command line.
+    """
+    completed = run_update(rosdep_command)
+    if completed.returncode:
+        index = Path('/tmp/colcon-deb-empty-index.yaml')
+        index.write_text(
+            '%YAML 1.1\n---\ndistributions: {}\ntype: index\nversion: 4\n')
+        os.environ['ROSDISTRO_INDEX_URL'] = f'file://{index}'
+        run_update(rosdep_command)
+        print(
+            f"colcon-deb: '{rosdep_command} update' could not read every "
+            'source; continuing with the sources it could read',
+            file=sys.stderr, flush=True)
+
+
+def run_update(rosdep_command):
+    """Run the rosdep update once, capturing its output."""
+    return subprocess.run(
+        [rosdep_command, 'update'], stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, text=True)
+
+
+def resolve_keys(rosdep_command, ros_distro, keys):
+    """Resolve rosdep keys to system package names, batch first."""
+    resolved = {}
+    if keys:
+        completed = run_resolve(rosdep_command, ros_distro, keys)
+        resolved = parse_resolve_output(completed.stdout, keys)
+    unresolved = {}
+    for key in keys:
+        if key in resolved:
+            continue
+        completed = run_resolve(rosdep_command, ros_distro, [key])
+        single = parse_resolve_output(completed.stdout, [key])
+        if key in single:
+            resolved[key] = single[key]
+        else:
+            unresolved[key] = last_line(completed.stderr) or \
+                f"no rule for '{key}'"
+    return resolved, unresolved
+
+
+def run_resolve(rosdep_command, ros_distro, keys):
+    """Run one rosdep resolve over a batch of keys."""
+    return subprocess.run(
+        [rosdep_command, 'resolve', '--rosdistro', ros_distro, *keys],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def parse_resolve_output(output, keys):
+    """
+    Parse what `rosdep resolve` prints into {key: {installer, packages}}.
+
+    With several keys each answer starts with `#ROSDEP[key]`; with one key
+    that line is missing.  `#<installer>` precedes the package names; a key
+    without it did not resolve.
+    """
+    resolved = {}
+    key = keys[0] if len(keys) == 1 else None
+    installer = None
+    for line in output.splitlines():
+        line = line.strip()
+        if line.startswith('#ROSDEP[') and line.endswith(']'):
+            key = line[len('#ROSDEP['):-1]
+            installer = None
+        elif line.startswith('#') and key is not None:
+            installer = line[1:]
+            resolved[key] = {'installer': installer, 'packages': []}
+        elif line and key is not None and installer is not None:
+            resolved[key]['packages'] += line.split()
+    return resolved
+
+
+def last_line(text):
+    """Return the last non-empty line: rosdep's error message."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    return lines[-1].strip() if lines else ''
+
+
+def apt_has_package(name):
+    """Tell whether apt knows a package, without installing it."""
+    completed = subprocess.run(
+        ['apt-cache', 'show', '--no-all-versions', name],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return completed.returncode == 0
+
+
+def build_prefix_setup_deb(setup, result):
+    """
+    Build the deb that owns the prefix-level setup files.
+
+    ROS distributions ship them in ros-<distro>-ros-workspace; Debian has no
+    such package, so the run provides one under the same name.
+    """
+    root = Path('/tmp/prefix-setup')
+    prefix = root / setup['prefix'].lstrip('/')
+    prefix.mkdir(parents=True)
+    replacements = {
+        '@PREFIX@': setup['prefix'],
+        '@ROS_DISTRO@': setup['ros_distro'],
+        '@ROS_VERSION@': setup['ros_version'],
+    }
+    for template in sorted(WORKSPACE_TEMPLATES.iterdir()):
+        text = template.read_text()
+        for placeholder, value in replacements.items():
+            text = text.replace(placeholder, value)
+        (prefix / template.name).write_text(text)
+    control = setup['control'].replace('@ARCHITECTURE@', 'all').replace(
+        '@CODENAME@', result['codename'])
+    (root / 'DEBIAN').mkdir()
+    (root / 'DEBIAN' / 'control').write_text(control)
+    deb = OUT / f"{setup['deb_name']}.deb"
+    subprocess.check_call([
+        'dpkg-deb', '--root-owner-group', '-Zgzip', '--build', str(root),
+        str(deb)], stdout=subprocess.DEVNULL)
+    shutil.rmtree(root)
+    result['prefix_setup_deb'] = deb.name
+
+
+def write_json(path, data):
+    """Write the findings, owned by the user who runs colcon deb."""
+    path.write_text(json.dumps(data, indent=2, sort_keys=True) + '\n')
+    owner = os.environ.get('HOST_USER')
+    if owner:
+        uid, gid = (int(v) for v in owner.split(':'))
+        for p in OUT.iterdir():
+            os.chown(p, uid, gid)
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,84 @@
+# Copyright 2026 colcon-deb developers
+# Licensed under the Apache License, Version 2.0
+
+"""Helpers for the tests that run colcon deb against a real engine."""
+
+import os
+from pathlib import Path
+import shutil
+import subprocess
+import sys
+
+BASE_IMAGE = 'debian:bookworm'
+SHARED_ROSDEP = Path(__file__).parents[2] / 'shared' / 'rosdep'
+WORKSPACE = Path(__file__).parent / 'workspace'
+
+
+def docker_reachable():
+    try:
+        import docker
+        docker.from_env().ping()
+    except Exception:  # noqa: B902
+        return False
+    return True
+
+
+def rosdep_sources():
+    """Return the --rosdep-source options that make a run work offline."""
+    args = []
+    for name in ('base.yaml', 'python.yaml'):
+        args += ['--rosdep-source', str(SHARED_ROSDEP / name)]
+    return args
+
+
+def colcon_deb(workspace, *args, env=None, check=True):
+    """Run `colcon deb` in a workspace and return the completed process."""
+    cmd = [
+        shutil.which('colcon') or 'colcon', 'deb',
+        '--base-image', BASE_IMAGE, '--ros-distro', 'noetic',
+        *rosdep_sources(), *args]
+    completed = subprocess.run(
+        cmd, cwd=workspace, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        text=True, env=dict(os.environ, **(env or {})))
+    if check and completed.returncode:
+        print(completed.stdout, file=sys.stderr)
+        raise AssertionError(
+            f'colcon deb failed with {completed.returncode}: '
+            f'{completed.stdout[-3000:]}')
+    return completed
+
+
+def copy_workspace(destination, source=WORKSPACE):
+    """Copy a test workspace so that its log folder lands in a tmp dir."""
+    shutil.copytree(source, destination)
+    return destination
+
+
+def run_in_clean_container(client, repository, script, *, folders=None):
+    """
+    Run a shell script in a container of the plain base image.
+
+    The produced repository is mounted read-only at /repo; the container
+    reaches the package mirror for the system dependencies.  Returns the
+    exit code and the output.
+    """
+    volumes = {str(repository): {'bind': '/repo', 'mode': 'ro'}}
+    for host_path, container_path in (folders or {}).items():
+        volumes[str(host_path)] = {'bind': container_path, 'mode': 'ro'}
+    container = client.containers.run(
+        BASE_IMAGE, ['bash', '-euxc', script], volumes=volumes,
+        network_mode='host', detach=True,
+        environment={'DEBIAN_FRONTEND': 'noninteractive'},
+        labels={'colcon-deb-test': 'clean'})
+    try:
+        rc = container.wait()['StatusCode']
+        output = container.logs().decode()
+    finally:
+        container.remove(force=True)
+    return rc, output
+
+
+INSTALL_FROM_REPOSITORY = """
+echo 'deb [trusted=yes] file:/repo ./' > /etc/apt/sources.list.d/ws.list
+apt-get update -q
+"""

@@ -1,0 +1,103 @@
+# Copyright 2026 colcon-deb developers
+# Licensed under the Apache License, Version 2.0
+
+import shutil
+import subprocess
+
+from colcon_deb.debian.names import check_deb_name
+from colcon_deb.debian.names import check_deb_version
+from colcon_deb.debian.names import deb_name
+from colcon_deb.debian.names import deb_version
+import pytest
+
+VALID_VERSIONS = [
+    '1.2.3', '1.2.3-0bookworm', '0.0.1-1jammy.20240102.030405',
+    '2:1.0-1', '1.0~rc1-0', '1.0+git20240101-3', '1.0-1-2', '1.0-1~bpo12+1',
+]
+
+
+def test_deb_name_replaces_underscores():
+    assert deb_name('humble', 'my_pkg') == 'ros-humble-my-pkg'
+    assert deb_name('noetic', 'a_b_c') == 'ros-noetic-a-b-c'
+
+
+def test_deb_name_lowercases():
+    assert deb_name('Humble', 'My_Pkg') == 'ros-humble-my-pkg'
+
+
+def test_deb_name_keeps_dashes_and_digits():
+    assert deb_name('jazzy', 'tf2-ros2') == 'ros-jazzy-tf2-ros2'
+
+
+def test_deb_name_rejects_what_debian_would():
+    with pytest.raises(ValueError, match="contains ' '"):
+        deb_name('humble', 'my pkg')
+
+
+def test_deb_version():
+    assert deb_version('1.2.3', 'bookworm') == '1.2.3-0bookworm'
+    assert deb_version('1.2.3', 'jammy', revision=4) == '1.2.3-4jammy'
+    assert deb_version('1.2.3', '') == '1.2.3-0'
+
+
+def test_deb_version_rejects_bad_input():
+    with pytest.raises(ValueError, match='negative'):
+        deb_version('1.2.3', 'bookworm', revision=-1)
+    with pytest.raises(ValueError, match='start with a digit'):
+        deb_version('v1.2.3', 'bookworm')
+    with pytest.raises(ValueError, match="contains '_'"):
+        deb_version('1.2.3', 'book_worm')
+
+
+@pytest.mark.parametrize(
+    'name', ['ab', 'ros-humble-my-pkg', '0ad', 'g++', 'a.b'])
+def test_check_deb_name_accepts(name):
+    check_deb_name(name)
+
+
+@pytest.mark.parametrize('name, message', [
+    ('', 'at least 2'),
+    ('a', 'at least 2'),
+    ('-ab', 'must start with'),
+    ('.ab', 'must start with'),
+    ('Ab', 'must start with'),
+    ('aB', "contains 'B'"),
+    ('a_b', "contains '_'"),
+    ('a b', "contains ' '"),
+    ('ros-humble-é', "contains 'é'"),
+])
+def test_check_deb_name_rejects(name, message):
+    with pytest.raises(ValueError, match=message) as info:
+        check_deb_name(name)
+    assert '\n' not in str(info.value)
+
+
+@pytest.mark.parametrize('version', VALID_VERSIONS)
+def test_check_deb_version_accepts(version):
+    check_deb_version(version)
+
+
+@pytest.mark.parametrize('version, message', [
+    ('', 'start with a digit'),
+    ('v1.0', 'start with a digit'),
+    ('1:v1.0', 'start with a digit'),
+    ('x:1.0', 'epoch'),
+    (':1.0', 'epoch'),
+    ('1.0_1', "upstream part .* contains '_'"),
+    ('1.0 1', "upstream part .* contains ' '"),
+    ('1:2:3', "upstream part .* contains ':'"),
+    ('1.0-', 'revision .* must not be empty'),
+    ('1.0-1_2', "revision .* contains '_'"),
+])
+def test_check_deb_version_rejects(version, message):
+    with pytest.raises(ValueError, match=message) as info:
+        check_deb_version(version)
+    assert '\n' not in str(info.value)
+
+
+@pytest.mark.skipif(not shutil.which('dpkg'), reason='needs dpkg')
+@pytest.mark.parametrize('version', VALID_VERSIONS)
+def test_accepted_versions_are_accepted_by_dpkg(version):
+    result = subprocess.run(
+        ['dpkg', '--validate-version', version], capture_output=True)
+    assert result.returncode == 0, result.stderr

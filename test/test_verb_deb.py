@@ -1,0 +1,109 @@
+# Copyright 2026 colcon-deb developers
+# Licensed under the Apache License, Version 2.0
+
+"""The deb verb up to the point where it needs Docker: no engine needed."""
+
+import os
+import shutil
+import subprocess
+
+from docker_helpers import copy_workspace
+from docker_helpers import rosdep_sources
+
+# a daemon address that cannot answer: whatever needs Docker fails
+NO_DOCKER = {'DOCKER_HOST': 'unix:///nonexistent/docker.sock'}
+
+
+def run_colcon(workspace, *args, env=None):
+    environment = dict(os.environ, **NO_DOCKER)
+    environment.pop('ROS_DISTRO', None)
+    environment.update(env or {})
+    return subprocess.run(
+        [shutil.which('colcon') or 'colcon', *args], cwd=workspace,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env=environment)
+
+
+def test_dry_run_prints_the_plan_without_docker(tmp_path):
+    workspace = copy_workspace(tmp_path / 'ws')
+    completed = run_colcon(
+        workspace, 'deb', '--dry-run', '--ros-distro', 'humble',
+        '--deb-revision', '2', *rosdep_sources())
+    assert completed.returncode == 0, completed.stdout
+    lines = completed.stdout.splitlines()
+    assert lines[0] == \
+        '6 packages in 4 levels, ROS distro humble, prefix /opt/ros/humble:'
+    order = [line.split()[2] for line in lines[1:]]
+    assert order.index('calc_core') < order.index('calc_headers') < \
+        order.index('calc_cli') < order.index('calc_py')
+    assert order.index('calc_plain') < order.index('calc_cli')
+    cli = next(line for line in lines if ' calc_cli ' in line)
+    assert cli.split()[:2] == ['level', '2']
+    # ros:humble-ros-base is Ubuntu jammy
+    assert 'ros-humble-calc-cli 1.0.0-2jammy' in cli
+    assert cli.endswith('depends on: calc_core, calc_headers, calc_plain')
+    assert not (workspace / 'deb').exists()
+
+
+def test_dry_run_honours_package_selection(tmp_path):
+    workspace = copy_workspace(tmp_path / 'ws')
+    completed = run_colcon(
+        workspace, 'deb', '--dry-run', '--ros-distro', 'noetic',
+        '--base-image', 'debian:bookworm',
+        '--packages-up-to', 'calc_plain')
+    assert completed.returncode == 0, completed.stdout
+    assert '2 packages in 2 levels' in completed.stdout
+    assert 'ros-noetic-calc-plain 2.0.0-0bookworm' in completed.stdout
+    assert 'calc_cli' not in completed.stdout
+
+
+def test_ros_distro_from_the_environment(tmp_path):
+    workspace = copy_workspace(tmp_path / 'ws')
+    completed = run_colcon(
+        workspace, 'deb', '--dry-run', env={'ROS_DISTRO': 'jazzy'})
+    assert completed.returncode == 0, completed.stdout
+    assert 'ros-jazzy-calc-core 1.2.0-0noble' in completed.stdout
+
+
+def test_unknown_ros_distro_is_one_line(tmp_path):
+    workspace = copy_workspace(tmp_path / 'ws')
+    completed = run_colcon(workspace, 'deb')
+    assert completed.returncode == 1
+    lines = completed.stdout.strip().splitlines()
+    assert len(lines) == 1, completed.stdout
+    assert '--ros-distro' in lines[0]
+
+
+def test_no_docker_daemon_is_one_line(tmp_path):
+    workspace = copy_workspace(tmp_path / 'ws')
+    completed = run_colcon(workspace, 'deb', '--ros-distro', 'noetic')
+    assert completed.returncode == 1
+    lines = completed.stdout.strip().splitlines()
+    assert len(lines) == 1, completed.stdout
+    assert 'cannot reach the Docker daemon' in lines[0]
+    assert 'Traceback' not in completed.stdout
+
+
+def test_unsupported_build_type_is_reported(tmp_path):
+    workspace = copy_workspace(tmp_path / 'ws')
+    odd = workspace / 'odd_pkg'
+    odd.mkdir()
+    (odd / 'setup.py').write_text(
+        'from setuptools import setup\nsetup(name="odd_pkg")\n')
+    completed = run_colcon(
+        workspace, 'deb', '--dry-run', '--ros-distro', 'noetic')
+    assert completed.returncode == 1
+    assert "package 'odd_pkg' has the build type 'python'" in \
+        completed.stdout
+    assert 'Traceback' not in completed.stdout
+
+
+def test_malformed_package_xml_names_the_package(tmp_path):
+    workspace = copy_workspace(tmp_path / 'ws')
+    xml = workspace / 'calc_plain' / 'package.xml'
+    xml.write_text(xml.read_text().replace('<version>2.0.0', '<version>x'))
+    completed = run_colcon(
+        workspace, 'deb', '--dry-run', '--ros-distro', 'noetic')
+    assert completed.returncode == 1
+    assert "package 'calc_plain'" in completed.stdout
+    assert 'Traceback' not in completed.stdout

@@ -1,0 +1,142 @@
+# Copyright 2026 colcon-deb developers
+# Licensed under the Apache License, Version 2.0
+
+"""
+Build the test workspace into debs with a real engine, then use them.
+
+The workspace covers ament_cmake (shared library, header-only library,
+executable), ament_python (console script), catkin (against Debian's roscpp
+and std_msgs) and plain CMake, with a dependency diamond:
+calc_core <- calc_headers, calc_plain <- calc_cli.
+"""
+
+from pathlib import Path
+import subprocess
+
+from debian.deb822 import Packages
+from docker_helpers import colcon_deb
+from docker_helpers import copy_workspace
+from docker_helpers import INSTALL_FROM_REPOSITORY
+from docker_helpers import run_in_clean_container
+import pytest
+
+pytestmark = pytest.mark.docker
+
+DEBS = {
+    'calc_core', 'calc_headers', 'calc_plain', 'calc_cli', 'calc_py',
+    'calc_catkin'}
+DOWNSTREAM = Path(__file__).parent / 'downstream'
+
+
+@pytest.fixture(scope='module')
+def built(docker_engine, tmp_path_factory):
+    workspace = copy_workspace(tmp_path_factory.mktemp('ws') / 'ws')
+    completed = colcon_deb(workspace, '--parallel-workers', '2')
+    return workspace, workspace / 'deb', completed.stdout
+
+
+def deb_files(repository):
+    return {
+        path.name.split('_')[0]: path for path in repository.glob('*.deb')}
+
+
+def test_one_deb_per_package_and_an_index(built):
+    workspace, repository, output = built
+    names = {f"ros-noetic-{n.replace('_', '-')}" for n in DEBS}
+    assert set(deb_files(repository)) == names | {'ros-noetic-ros-workspace'}
+    with (repository / 'Packages').open() as f:
+        indexed = {
+            p['Package']: p
+            for p in Packages.iter_paragraphs(f, use_apt_pkg=False)}
+    assert set(indexed) == set(deb_files(repository))
+    assert indexed['ros-noetic-calc-core']['Version'] == '1.2.0-0bookworm'
+    assert 'APT source: deb [trusted=yes] file:' in output
+    # colcon's log handler keeps each package's output
+    assert (workspace / 'log' / 'latest_deb' / 'calc_cli' /
+            'stdout_stderr.log').exists()
+
+
+def test_control_fields(built):
+    _, repository, _ = built
+    debs = deb_files(repository)
+
+    def field(name, key):
+        return subprocess.check_output(
+            ['dpkg-deb', '--field', str(debs[name]), key], text=True).strip()
+
+    plain = field('ros-noetic-calc-plain', 'Depends')
+    assert 'ros-noetic-calc-core (>= 1.2.0)' in plain
+    # shared-library dependencies found by dpkg-shlibdeps
+    assert 'libstdc++6' in field('ros-noetic-calc-cli', 'Depends')
+    assert field('ros-noetic-calc-plain', 'Architecture') != 'all'
+    assert field('ros-noetic-calc-py', 'Architecture') == 'all'
+    assert field('ros-noetic-calc-py', 'Depends').startswith(
+        'ros-noetic-calc-cli (>= 1.0.0)')
+    # a condition that is false for the distro drops the dependency
+    assert 'calc-never' not in field('ros-noetic-calc-cli', 'Depends')
+    assert field('ros-noetic-calc-core', 'Maintainer') == \
+        'Ada Lovelace <ada@example.org>'
+    catkin = field('ros-noetic-calc-catkin', 'Depends')
+    assert 'libroscpp-dev' in catkin and 'libstd-msgs-dev' in catkin
+
+
+def test_no_file_in_two_debs(built):
+    _, repository, _ = built
+    owners = {}
+    for name, path in deb_files(repository).items():
+        listing = subprocess.check_output(
+            ['dpkg-deb', '--fsys-tarfile', str(path)])
+        files = subprocess.run(
+            ['tar', '-t'], input=listing, stdout=subprocess.PIPE,
+            check=True).stdout.decode().splitlines()
+        for entry in files:
+            if not entry.endswith('/'):
+                assert entry not in owners, \
+                    f'{entry} is in {owners.get(entry)} and {name}'
+                owners[entry] = name
+    assert './opt/ros/noetic/setup.bash' in owners
+
+
+def test_debs_install_and_work_in_a_clean_container(built, docker_engine):
+    _, repository, _ = built
+    script = INSTALL_FROM_REPOSITORY + """
+apt-get install -y -q --no-install-recommends \
+  ros-noetic-calc-cli ros-noetic-calc-py ros-noetic-calc-catkin \
+  cmake g++ make
+dpkg -l | grep -c '^ii  ros-noetic-' > /tmp/count
+set +u
+. /opt/ros/noetic/setup.bash
+set -u
+calc_cli
+/opt/ros/noetic/lib/calc_py/calc_py
+python3 -c 'import calc_py; print("imported", calc_py.ANSWER)'
+/opt/ros/noetic/lib/calc_catkin/calc_catkin_node
+ls "$AMENT_PREFIX_PATH/share/ament_index/resource_index/packages"
+cp -r /downstream /tmp/downstream
+cmake -S /tmp/downstream -B /tmp/downstream/build
+cmake --build /tmp/downstream/build
+/tmp/downstream/build/downstream
+echo "installed $(cat /tmp/count)"
+"""
+    rc, output = run_in_clean_container(
+        docker_engine, repository, script,
+        folders={DOWNSTREAM: '/downstream'})
+    assert rc == 0, output[-4000:]
+    # apt pulled in what the three top-level packages need at run time:
+    # calc_plain, calc_core and the prefix setup files, not calc_headers
+    assert 'installed 6' in output
+    assert 'answer=42 squared=1764 doubled=84' in output
+    assert 'calc_py says 42' in output
+    assert 'imported 42' in output
+    assert 'hello from catkin' in output
+    for name in ('calc_core', 'calc_cli', 'calc_py'):
+        assert f'\n{name}\n' in output
+    assert 'downstream 42 84' in output
+
+
+def test_packages_up_to_builds_only_what_is_needed(docker_engine, tmp_path):
+    workspace = copy_workspace(tmp_path / 'ws')
+    colcon_deb(workspace, '--packages-up-to', 'calc_headers')
+    assert set(deb_files(workspace / 'deb')) == {
+        'ros-noetic-calc-core', 'ros-noetic-calc-headers',
+        'ros-noetic-ros-workspace'}

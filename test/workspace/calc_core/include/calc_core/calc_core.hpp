@@ -1,0 +1,2 @@
+#pragma once
+namespace calc_core { int answer(); }

@@ -1,0 +1,2 @@
+#pragma once
+namespace calc_plain { int doubled_answer(); }
