@@ -15,6 +15,7 @@ the run, read-only: the workspace debs built so far), /out (where the deb
 goes).  Only the Python standard library is used.
 """
 
+import fcntl
 import hashlib
 import json
 import os
@@ -38,6 +39,11 @@ PREFIX_SETUP_FILES = (
     '_local_setup_util_sh.py', '_setup_util.py', 'env.sh',
     'local_setup.bash', 'local_setup.sh', 'local_setup.zsh',
     'setup.bash', 'setup.sh', 'setup.zsh')
+
+# the host rewrites the index of /repo under an exclusive lock on this file
+INDEX_LOCK = REPO / '.index.lock'
+# a download that fails for no reason of ours is tried again
+APT_RETRIES = ('-o', 'Acquire::Retries=3')
 
 # exit codes the host tells apart
 EXIT_DEPENDENCIES = 3
@@ -92,16 +98,29 @@ def install_dependencies(names):
     if (REPO / 'Packages').exists():
         sources = Path('/etc/apt/sources.list.d/colcon-deb.list')
         sources.write_text('deb [trusted=yes] file:/repo ./\n')
-        # refresh only the run's repository: the image has the mirror lists
-        call([
-            'apt-get', 'update', '-q',
-            '-o', f'Dir::Etc::sourcelist={sources}',
-            '-o', 'Dir::Etc::sourceparts=-',
-            '-o', 'APT::Get::List-Cleanup=0'], EXIT_DEPENDENCIES, env=env)
-    if names:
-        call([
-            'apt-get', 'install', '-y', '-q', '--no-install-recommends',
-            *names], EXIT_DEPENDENCIES, env=env)
+        # refresh only the run's repository: the image has the mirror lists;
+        # a shared lock keeps the host from rewriting the index meanwhile
+        with open(INDEX_LOCK) as lock:
+            fcntl.flock(lock, fcntl.LOCK_SH)
+            call([
+                'apt-get', 'update', '-q', *APT_RETRIES,
+                '-o', f'Dir::Etc::sourcelist={sources}',
+                '-o', 'Dir::Etc::sourceparts=-',
+                '-o', 'APT::Get::List-Cleanup=0'], EXIT_DEPENDENCIES, env=env)
+    if not names:
+        return
+    install = [
+        'apt-get', 'install', '-y', '-q', '--no-install-recommends',
+        *APT_RETRIES, *names]
+    try:
+        call(install, EXIT_DEPENDENCIES, env=env)
+    except StepFailed:
+        # the image's package lists may be older than the mirror
+        print('colcon-deb: refreshing all package lists and trying again',
+              flush=True)
+        call(['apt-get', 'update', '-q', *APT_RETRIES], EXIT_DEPENDENCIES,
+             env=env)
+        call(install, EXIT_DEPENDENCIES, env=env)
 
 
 def build_environment(spec):

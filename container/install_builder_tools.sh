@@ -19,8 +19,10 @@ if ! command -v rosdep >/dev/null 2>&1; then
   apt-get install -y --no-install-recommends python3-rosdep2 || \
     apt-get install -y --no-install-recommends python3-rosdep
 fi
+# rosdep init fetches the default sources list; without network the run
+# still works with the rule files given by --rosdep-source
 if [ ! -d /etc/ros/rosdep/sources.list.d ] || \
     [ -z "$(ls -A /etc/ros/rosdep/sources.list.d)" ]; then
-  rosdep init
+  rosdep init || echo 'rosdep init failed; continuing without defaults'
 fi
 apt-get clean

@@ -136,7 +136,9 @@ echo "installed $(cat /tmp/count)"
 
 def test_packages_up_to_builds_only_what_is_needed(docker_engine, tmp_path):
     workspace = copy_workspace(tmp_path / 'ws')
-    colcon_deb(workspace, '--packages-up-to', 'calc_headers')
+    completed = colcon_deb(workspace, '--packages-up-to', 'calc_headers')
+    # the builder image of the first run is reused
+    assert 'Building the builder image' not in completed.stdout
     assert set(deb_files(workspace / 'deb')) == {
         'ros-noetic-calc-core', 'ros-noetic-calc-headers',
         'ros-noetic-ros-workspace'}

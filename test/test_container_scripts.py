@@ -1,0 +1,118 @@
+# Copyright 2026 colcon-deb developers
+# Licensed under the Apache License, Version 2.0
+
+"""The pure parts of the scripts that run inside containers."""
+
+import importlib.util
+from pathlib import Path
+
+CONTAINER = Path(__file__).parents[1] / 'container'
+
+
+def load_script(name):
+    """Load a script of the checkout, whether or not it is installed."""
+    spec = importlib.util.spec_from_file_location(
+        name, CONTAINER / f'{name}.py')
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+build_package = load_script('build_package')
+prepare_run = load_script('prepare_run')
+
+CONTROL = (
+    'Package: ros-noetic-foo\n'
+    'Version: 1.0.0-0bookworm\n'
+    'Architecture: @ARCHITECTURE@\n'
+    'Maintainer: A <a@example.org>\n'
+    'Depends: ros-noetic-bar (>= 1.0)\n'
+    'Description: foo\n'
+    ' the long description.\n')
+
+
+def test_parse_a_batch_with_an_unresolved_key():
+    # what rosdep 0.22 prints for `rosdep resolve a missing b`
+    output = (
+        '#ROSDEP[ament_cmake]\n#apt\nament-cmake\n'
+        '#ROSDEP[missing]\n'
+        '#ROSDEP[roscpp]\n#apt\nlibroscpp-dev libroscpp-core-dev\n')
+    resolved = prepare_run.parse_resolve_output(
+        output, ['ament_cmake', 'missing', 'roscpp'])
+    assert resolved == {
+        'ament_cmake': {'installer': 'apt', 'packages': ['ament-cmake']},
+        'roscpp': {
+            'installer': 'apt',
+            'packages': ['libroscpp-dev', 'libroscpp-core-dev']},
+    }
+
+
+def test_parse_a_single_key_and_other_installers():
+    assert prepare_run.parse_resolve_output('#pip\nfoo\n', ['key']) == {
+        'key': {'installer': 'pip', 'packages': ['foo']}}
+    # a rule that maps to no package at all resolves to nothing to install
+    assert prepare_run.parse_resolve_output('#apt\n\n', ['key']) == {
+        'key': {'installer': 'apt', 'packages': []}}
+    assert prepare_run.parse_resolve_output('', ['key']) == {}
+
+
+def test_last_line_is_the_error():
+    assert prepare_run.last_line(
+        "warning\nERROR: no rosdep rule for 'x'\n\n") == \
+        "ERROR: no rosdep rule for 'x'"
+    assert prepare_run.last_line('') == ''
+
+
+def test_shared_library_dependencies_are_appended_to_depends():
+    merged = build_package.merge_depends(CONTROL, 'libc6 (>= 2.34)')
+    assert build_package.field(merged, 'Depends') == \
+        'ros-noetic-bar (>= 1.0), libc6 (>= 2.34)'
+    assert build_package.merge_depends(CONTROL, '') == CONTROL
+
+
+def test_depends_is_added_when_there_is_none():
+    control = CONTROL.replace('Depends: ros-noetic-bar (>= 1.0)\n', '')
+    merged = build_package.merge_depends(control, 'libc6')
+    assert build_package.field(merged, 'Depends') == 'libc6'
+    # Description stays the last field, its long part right after it
+    assert merged.splitlines()[-2:] == \
+        ['Description: foo', ' the long description.']
+
+
+def test_installed_size_and_md5sums(tmp_path):
+    (tmp_path / 'opt').mkdir()
+    (tmp_path / 'opt' / 'a').write_bytes(b'x' * 2000)
+    (tmp_path / 'opt' / 'b').write_bytes(b'hello\n')
+    (tmp_path / 'opt' / 'link').symlink_to('a')
+    assert build_package.installed_size_kib(tmp_path) == 2
+    lines = build_package.md5sums(tmp_path).splitlines()
+    assert [line.split('  ')[1] for line in lines] == ['opt/a', 'opt/b']
+    assert lines[1].split()[0] == 'b1946ac92492d2347c6235b4d2611184'
+
+
+def test_binaries_make_a_deb_architecture_specific(tmp_path):
+    (tmp_path / 'script').write_text('#!/bin/sh\n')
+    (tmp_path / 'lib.so').write_bytes(b'\x7fELF' + b'\0' * 60)
+    assert build_package.find_elf_files(tmp_path) == [tmp_path / 'lib.so']
+
+
+def test_prefix_setup_files_and_byte_code_are_left_out(tmp_path):
+    prefix = tmp_path / 'opt' / 'ros' / 'noetic'
+    (prefix / 'lib' / 'python3' / '__pycache__').mkdir(parents=True)
+    (prefix / 'lib' / 'python3' / '__pycache__' / 'm.cpython-311.pyc') \
+        .write_bytes(b'')
+    (prefix / 'lib' / 'python3' / 'm.py').write_text('')
+    for name in ('setup.bash', 'local_setup.sh', '_setup_util.py', 'keep'):
+        (prefix / name).write_text('')
+    build_package.remove_prefix_setup_files(prefix)
+    build_package.remove_byte_code(tmp_path)
+    left = sorted(
+        str(p.relative_to(prefix)) for p in prefix.rglob('*') if p.is_file())
+    assert left == ['keep', 'lib/python3/m.py']
+
+
+def test_prefix_setup_template_is_filled_in():
+    text = build_package.render_template(
+        'p=@PREFIX@ d=@ROS_DISTRO@ v=@ROS_VERSION@',
+        {'prefix': '/opt/ros/x', 'ros_distro': 'x', 'ros_version': '2'})
+    assert text == 'p=/opt/ros/x d=x v=2'

@@ -1,0 +1,30 @@
+# Copyright 2026 colcon-deb developers
+# Licensed under the Apache License, Version 2.0
+
+from colcon_deb.engine import _pass_lines
+from colcon_deb.engine import DockerEngine
+from colcon_deb.engine import EngineError
+import pytest
+
+
+def test_output_chunks_become_lines_per_stream():
+    stream = [
+        (b'first li', None),
+        (b'ne\nsecond line\nthi', b'err'),
+        (None, b'or one\n'),
+        (b'rd line without newline', None),
+    ]
+    stdout, stderr = [], []
+    _pass_lines(stream, stdout.append, stderr.append)
+    assert stdout == [
+        b'first line\n', b'second line\n', b'third line without newline\n']
+    assert stderr == [b'error one\n']
+
+
+def test_unreachable_daemon_is_an_engine_error(monkeypatch):
+    monkeypatch.setenv('DOCKER_HOST', 'unix:///nonexistent/docker.sock')
+    with pytest.raises(EngineError) as info:
+        DockerEngine().check()
+    message = str(info.value)
+    assert 'unix:///nonexistent/docker.sock' in message
+    assert '\n' not in message
