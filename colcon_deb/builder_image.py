@@ -12,6 +12,7 @@ import hashlib
 from importlib import resources
 
 from colcon_core.logging import colcon_logger
+from colcon_deb.engine import EngineError
 
 logger = colcon_logger.getChild(__name__)
 
@@ -53,7 +54,17 @@ def ensure_builder_image(engine, base_image, *, on_line):
 
     The build says so on the console: it can take minutes the first time.
     """
-    tag = builder_tag(base_image, engine.image_id(base_image))
+    base_image_id = engine.image_id(base_image)
+    if base_image_id is None:
+        try:
+            engine.pull(base_image)
+        except EngineError as e:
+            raise EngineError(
+                f"the base image '{base_image}' is not here and cannot be "
+                f'pulled ({e}); pull or build it, or pass --base-image') \
+                from None
+        base_image_id = engine.image_id(base_image)
+    tag = builder_tag(base_image, base_image_id)
     if engine.image_id(tag):
         logger.debug(f"Using builder image '{tag}'")
         return tag

@@ -78,7 +78,7 @@ def existing_prefix_setup(plan):
 
 
 def resolve(engine, image, plan, *, rosdep_command, rosdep_sources,
-            work_base, labels, on_stdout, on_stderr):
+            work_base, labels, stop, on_stdout, on_stderr):
     """Run the prepare container and return its findings."""
     work = Path(tempfile.mkdtemp(prefix='prepare-', dir=work_base))
     try:
@@ -115,11 +115,14 @@ def resolve(engine, image, plan, *, rosdep_command, rosdep_sources,
                 Folder(rules, '/colcon-deb/rosdep'),
                 Folder(out, '/out', writable=True)],
             labels=labels)
-        rc = engine.run(spec, on_stdout=on_stdout, on_stderr=on_stderr)
-        if rc:
+        result = engine.run(
+            spec, on_stdout=on_stdout, on_stderr=on_stderr, stop=stop)
+        if result.stopped:
+            raise KeyboardInterrupt
+        if result.exit_code:
             raise ResolutionError(
-                f'resolving the dependencies failed (exit code {rc}); '
-                'see the output above')
+                'resolving the dependencies failed (exit code '
+                f'{result.exit_code}); see the output above')
         result = json.loads((out / 'prepare.json').read_text())
         check_resolved(plan, result, rosdep_command)
         setup_deb = None

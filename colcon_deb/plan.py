@@ -127,10 +127,13 @@ def read_package_xml(descriptor):
     try:
         return parse_package(str(path))
     except (InvalidPackage, OSError, ValueError) as e:
-        first_line = str(e).strip().splitlines()[0] if str(e) else repr(e)
+        # catkin_pkg lists the problems below a header line naming the file
+        lines = [
+            line.strip(' -') for line in str(e).splitlines()
+            if line.strip() and not line.startswith('Error(s) in')]
         raise PlanError(
             f"package '{descriptor.name}': cannot read {path}: "
-            f'{first_line}') from None
+            f"{'; '.join(lines) or repr(e)}") from None
 
 
 def check_debian_rules(planned):
@@ -160,7 +163,8 @@ def format_plan(plan, codename):
     """Return the lines `--dry-run` prints."""
     levels = 1 + max((p.level for p in plan.packages), default=-1)
     lines = [
-        f'{len(plan.packages)} packages in {levels} levels, '
+        f'{plural(len(plan.packages), "package")} in '
+        f'{plural(levels, "level")}, '
         f'ROS distro {plan.ros_distro}, prefix {plan.prefix}:']
     width = max((len(p.name) for p in plan.packages), default=0)
     for planned in plan.packages:
@@ -170,3 +174,8 @@ def format_plan(plan, codename):
             f'{planned.deb_name} {plan.version(planned, codename)}  '
             f'depends on: {depends}')
     return lines
+
+
+def plural(count, noun):
+    """Say how many of something there are, in English."""
+    return f'{count} {noun}' + ('' if count == 1 else 's')

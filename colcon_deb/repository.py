@@ -57,20 +57,25 @@ def write_index(
     """
     folder = Path(folder)
     with _locked(folder):
-        entries = _index_entries(folder)
-        packages = ''.join(
-            _packages_paragraph(name, entry).dump() + '\n'
-            for name, entry in entries).encode()
-        files = {
-            'Packages': packages,
-            'Packages.gz': gzip.compress(packages, mtime=0),
-        }
-        for name, data in files.items():
-            _write_atomic(folder / name, data)
-        release = _release(
-            files, entries, origin=origin, label=label, suite=suite,
+        _write_index_locked(
+            folder, origin=origin, label=label, suite=suite,
             codename=codename)
-        _write_atomic(folder / 'Release', release.dump().encode())
+
+
+def _write_index_locked(folder, *, exclude=(), **release_fields):
+    """Write the index of the debs in `folder` but those in `exclude`."""
+    entries = _index_entries(folder, exclude=exclude)
+    packages = ''.join(
+        _packages_paragraph(name, entry).dump() + '\n'
+        for name, entry in entries).encode()
+    files = {
+        'Packages': packages,
+        'Packages.gz': gzip.compress(packages, mtime=0),
+    }
+    for name, data in files.items():
+        _write_atomic(folder / name, data)
+    release = _release(files, entries, **release_fields)
+    _write_atomic(folder / 'Release', release.dump().encode())
 
 
 def replace_package(folder: Path, new_deb: Path) -> Path:
@@ -80,9 +85,11 @@ def replace_package(folder: Path, new_deb: Path) -> Path:
     The deb is named `<Package>_<Version>_<Architecture>.deb` (the
     version without epoch, as in Debian's pool), copied to a temporary
     '.' file in `folder`, synced and renamed, so neither a crash nor a
-    concurrent :func:`write_index` sees half a deb. Then every other
-    `<Package>_*.deb` in `folder`, of any version or architecture, is
-    removed, and `new_deb` itself unless it already was the target.
+    concurrent :func:`write_index` sees half a deb. Then the index is
+    rewritten without the other `<Package>_*.deb` in `folder`, of any
+    version or architecture, and only then are they removed: at every
+    moment the index names complete debs only.  `new_deb` itself is removed
+    unless it already was the target.
 
     :returns: the path of the deb in `folder`
     :raises ValueError: if the deb's control has an invalid name, version
@@ -98,9 +105,14 @@ def replace_package(folder: Path, new_deb: Path) -> Path:
     with _locked(folder):
         if moved:
             _copy_atomic(new_deb, target)
-        for other in folder.glob(f'{package}_*.deb'):
-            if other != target and other.name.split('_')[0] == package:
-                other.unlink()
+        older = [
+            other for other in folder.glob(f'{package}_*.deb')
+            if other != target and other.name.split('_')[0] == package]
+        _write_index_locked(
+            folder, exclude={p.name for p in older}, origin='colcon-deb',
+            label='colcon-deb', suite=None, codename=None)
+        for other in older:
+            other.unlink()
     if moved:
         new_deb.unlink()
     return target
@@ -133,13 +145,19 @@ def _locked(folder):
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-def _index_entries(folder):
-    """Return (file name, cache entry) of each deb, in Packages order."""
+def _index_entries(folder, exclude=()):
+    """
+    Return (file name, cache entry) of each deb, in Packages order.
+
+    Of several debs of one package (left by a crash between publishing a
+    new version and removing the old one) the newest file is indexed.
+    """
     cache_path = folder / CACHE_NAME
     cached = _read_cache(cache_path)
     entries = {}
     for path in folder.glob('*.deb'):
-        if path.name.startswith('.') or not path.is_file():
+        if path.name.startswith('.') or not path.is_file() or \
+                path.name in exclude:
             continue
         stat = path.stat()
         entry = cached.get(path.name)
@@ -150,7 +168,18 @@ def _index_entries(folder):
         _write_atomic(cache_path, json.dumps(
             {'format': _CACHE_FORMAT, 'debs': entries}, indent=1,
             sort_keys=True).encode())
-    return sorted(entries.items(), key=_packages_order)
+    return sorted(_newest_per_package(entries), key=_packages_order)
+
+
+def _newest_per_package(entries):
+    """Keep the most recently written deb of each package."""
+    newest = {}
+    for name, entry in entries.items():
+        package = Deb822(entry['control'])['Package']
+        if package not in newest or \
+                entry['mtime_ns'] > newest[package][1]['mtime_ns']:
+            newest[package] = (name, entry)
+    return newest.values()
 
 
 def _read_cache(path):

@@ -10,9 +10,10 @@ does what needs the target system: install the dependencies, build with the
 package's own build type, stage what it installs under the prefix, add the
 shared-library dependencies, and pack the deb with dpkg-deb.
 
-Mounts: /src (the package source, read-only), /repo (the output folder of
-the run, read-only: the workspace debs built so far), /out (where the deb
-goes).  Only the Python standard library is used.
+Mounts: /repo (the output folder of the run, read-only: the workspace debs
+built so far), /archives (the downloaded dependencies), and to build /src
+(the package source, read-only) and /out (where the deb goes).  Only the
+Python standard library is used.
 """
 
 import fcntl
@@ -20,6 +21,7 @@ import hashlib
 import json
 import os
 from pathlib import Path
+import shlex
 import shutil
 import subprocess
 import sys
@@ -42,8 +44,12 @@ PREFIX_SETUP_FILES = (
 
 # the host rewrites the index of /repo under an exclusive lock on this file
 INDEX_LOCK = REPO / '.index.lock'
+# the downloaded dependencies, shared by the two containers of a build
+ARCHIVES = Path('/archives')
 # a download that fails for no reason of ours is tried again
 APT_RETRIES = ('-o', 'Acquire::Retries=3')
+APT_OPTIONS = list(APT_RETRIES)
+APT_ENV = dict(os.environ, DEBIAN_FRONTEND='noninteractive')
 
 # exit codes the host tells apart
 EXIT_DEPENDENCIES = 3
@@ -59,11 +65,20 @@ class StepFailed(Exception):
         self.exit_code = exit_code
 
 
-def main():
-    """Build the deb the host describes; the exit code says what failed."""
+def main(argv):
+    """
+    Do one step of building the deb the host describes.
+
+    `download` fetches what the build needs (with network), `build`
+    installs it, builds and packages (without network).  The exit code says
+    what failed.
+    """
     spec = json.loads(os.environ['COLCON_DEB_SPEC'])
     try:
-        phase('dependencies')
+        if argv == ['download']:
+            phase('dependencies')
+            download_dependencies(spec['install'])
+            return 0
         install_dependencies(spec['install'])
         env = build_environment(spec)
         phase('build')
@@ -92,35 +107,66 @@ def call(cmd, exit_code, **kwargs):
             exit_code)
 
 
-def install_dependencies(names):
-    """Install the build dependencies: system ones and workspace debs."""
-    env = dict(os.environ, DEBIAN_FRONTEND='noninteractive')
-    if (REPO / 'Packages').exists():
-        sources = Path('/etc/apt/sources.list.d/colcon-deb.list')
-        sources.write_text('deb [trusted=yes] file:/repo ./\n')
-        # refresh only the run's repository: the image has the mirror lists;
-        # a shared lock keeps the host from rewriting the index meanwhile
-        with open(INDEX_LOCK) as lock:
-            fcntl.flock(lock, fcntl.LOCK_SH)
-            call([
-                'apt-get', 'update', '-q', *APT_RETRIES,
-                '-o', f'Dir::Etc::sourcelist={sources}',
-                '-o', 'Dir::Etc::sourceparts=-',
-                '-o', 'APT::Get::List-Cleanup=0'], EXIT_DEPENDENCIES, env=env)
+def download_dependencies(names):
+    """
+    Download the build dependencies into /archives (with network).
+
+    The build container installs them from there without network.  When
+    the image's package lists are older than the mirror, they are
+    refreshed and handed over to the build container with the downloads.
+    """
+    update_run_repository()
     if not names:
         return
-    install = [
-        'apt-get', 'install', '-y', '-q', '--no-install-recommends',
-        *APT_RETRIES, *names]
+    download = apt_install(names, '--download-only')
     try:
-        call(install, EXIT_DEPENDENCIES, env=env)
+        call(download, EXIT_DEPENDENCIES, env=APT_ENV)
     except StepFailed:
-        # the image's package lists may be older than the mirror
         print('colcon-deb: refreshing all package lists and trying again',
               flush=True)
         call(['apt-get', 'update', '-q', *APT_RETRIES], EXIT_DEPENDENCIES,
-             env=env)
-        call(install, EXIT_DEPENDENCIES, env=env)
+             env=APT_ENV)
+        shutil.copytree('/var/lib/apt/lists', ARCHIVES / 'lists',
+                        ignore=shutil.ignore_patterns('lock', 'partial'))
+        call(download, EXIT_DEPENDENCIES, env=APT_ENV)
+
+
+def install_dependencies(names):
+    """Install the downloaded build dependencies (without network)."""
+    if (ARCHIVES / 'lists').is_dir():
+        APT_OPTIONS.extend(('-o', f"Dir::State::Lists={ARCHIVES / 'lists'}"))
+    update_run_repository()
+    if names:
+        call(apt_install(names), EXIT_DEPENDENCIES, env=APT_ENV)
+
+
+def apt_install(names, *options):
+    """Return the apt-get command that installs packages via /archives."""
+    (ARCHIVES / 'partial').mkdir(parents=True, exist_ok=True)
+    return [
+        'apt-get', 'install', '-y', '-q', '--no-install-recommends',
+        *APT_OPTIONS, '-o', f'Dir::Cache::Archives={ARCHIVES}', *options,
+        *names]
+
+
+def update_run_repository():
+    """
+    Read the index of the debs this run built so far.
+
+    Only this source is refreshed: the image has the mirror's lists.  A
+    shared lock keeps the host from rewriting the index meanwhile.
+    """
+    if not (REPO / 'Packages').exists():
+        return
+    sources = Path('/etc/apt/sources.list.d/colcon-deb.list')
+    sources.write_text('deb [trusted=yes] file:/repo ./\n')
+    with open(INDEX_LOCK) as lock:
+        fcntl.flock(lock, fcntl.LOCK_SH)
+        call([
+            'apt-get', 'update', '-q', *APT_OPTIONS,
+            '-o', f'Dir::Etc::sourcelist={sources}',
+            '-o', 'Dir::Etc::sourceparts=-',
+            '-o', 'APT::Get::List-Cleanup=0'], EXIT_DEPENDENCIES, env=APT_ENV)
 
 
 def build_environment(spec):
@@ -138,8 +184,8 @@ def build_environment(spec):
     sources = []
     distro_setup = Path(spec['prefix']) / 'setup.sh'
     if distro_setup.exists():
-        sources.append(f'. "{distro_setup}"')
-    sources.append(f'. "{script}"')
+        sources.append(f'. {shlex.quote(str(distro_setup))}')
+    sources.append(f'. {shlex.quote(str(script))}')
     output = subprocess.check_output(
         ['sh', '-c', ' && '.join(sources) + ' && env -0'])
     env = {}
@@ -365,4 +411,4 @@ def hand_over(deb):
 
 
 if __name__ == '__main__':
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

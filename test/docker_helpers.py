@@ -31,15 +31,20 @@ def rosdep_sources():
     return args
 
 
-def colcon_deb(workspace, *args, env=None, check=True):
-    """Run `colcon deb` in a workspace and return the completed process."""
-    cmd = [
+def colcon_deb_command(*args):
+    """Return the `colcon deb` command line for the test base image."""
+    return [
         shutil.which('colcon') or 'colcon', 'deb',
         '--base-image', BASE_IMAGE, '--ros-distro', 'noetic',
         *rosdep_sources(), *args]
+
+
+def colcon_deb(workspace, *args, env=None, check=True):
+    """Run `colcon deb` in a workspace and return the completed process."""
     completed = subprocess.run(
-        cmd, cwd=workspace, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        text=True, env=dict(os.environ, **(env or {})))
+        colcon_deb_command(*args), cwd=workspace, stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, text=True,
+        env=dict(os.environ, **(env or {})))
     if check and completed.returncode:
         print(completed.stdout, file=sys.stderr)
         raise AssertionError(

@@ -99,20 +99,30 @@ def test_index_lists_every_deb_with_checksums(repo, debs):
         repo / 'Packages').read_bytes()
 
 
-def test_index_order_is_by_name_then_debian_version(repo, debs):
+def test_index_is_ordered_by_name_with_one_deb_per_package(repo, debs):
     debs.mkdir()
     repo.mkdir()
-    for package, version in [
-        ('b', '1.10.0-0'), ('a', '1.0-0'), ('b', '1.9.0-0'),
-        ('b', '1.9.0~rc1-0'),
-    ]:
-        shutil.copy(
-            build_deb(debs, package, version),
-            repo / f'{package}-{version}.deb')
+    # debs of an older version are left behind by a crash between publishing
+    # a new version and removing the old one: the last written one counts
+    for number, (package, version) in enumerate([
+        ('b', '1.10.0-0'), ('a', '1.0-0'), ('b', '1.9.0-0'), ('c', '2.0-0'),
+    ]):
+        path = repo / f'{package}-{version}.deb'
+        shutil.copy(build_deb(debs, package, version), path)
+        os.utime(path, ns=(number * 10**9, number * 10**9))
     write_index(repo)
     assert [(p['Package'], p['Version']) for p in read_packages(repo)] == [
-        ('a', '1.0-0'), ('b', '1.9.0~rc1-0'), ('b', '1.9.0-0'),
-        ('b', '1.10.0-0')]
+        ('a', '1.0-0'), ('b', '1.9.0-0'), ('c', '2.0-0')]
+
+
+def test_replace_indexes_the_new_deb_before_removing_the_old(repo, debs):
+    add(repo, debs, 'ros-humble-a', '1.0.0-0bookworm')
+    write_index(repo)
+    new = build_deb(debs, 'ros-humble-a', '2.0.0-0bookworm')
+    replace_package(repo, new)
+    assert [p['Version'] for p in read_packages(repo)] == ['2.0.0-0bookworm']
+    assert [p.name for p in repo.glob('*.deb')] == [
+        'ros-humble-a_2.0.0-0bookworm_all.deb']
 
 
 def test_release_hashes_match_the_files(repo, debs):

@@ -107,3 +107,68 @@ def test_malformed_package_xml_names_the_package(tmp_path):
     assert completed.returncode == 1
     assert "package 'calc_plain'" in completed.stdout
     assert 'Traceback' not in completed.stdout
+
+
+def test_invalid_package_name_names_the_cause(tmp_path):
+    workspace = copy_workspace(tmp_path / 'ws')
+    xml = workspace / 'calc_plain' / 'package.xml'
+    xml.write_text(xml.read_text().replace(
+        '<name>calc_plain</name>', '<name>calc@plain</name>'))
+    completed = run_colcon(
+        workspace, 'deb', '--dry-run', '--ros-distro', 'noetic')
+    assert completed.returncode == 1
+    errors = [line for line in completed.stdout.splitlines()
+              if 'ERROR' in line]
+    assert len(errors) == 1, completed.stdout
+    assert "package 'calc_plain': cannot read" in errors[0]
+    assert 'calc@plain' in errors[0]
+
+
+def test_duplicate_package_names_are_one_line(tmp_path):
+    workspace = copy_workspace(tmp_path / 'ws')
+    shutil.copytree(workspace / 'calc_core', workspace / 'calc_core_copy')
+    completed = run_colcon(
+        workspace, 'deb', '--dry-run', '--ros-distro', 'noetic')
+    assert completed.returncode == 1
+    lines = completed.stdout.strip().splitlines()
+    assert len(lines) == 1, completed.stdout
+    assert 'Duplicate package names' in lines[0]
+    assert 'calc_core' in lines[0] and 'calc_core_copy' in lines[0]
+
+
+def test_dependency_cycle_is_one_line(tmp_path):
+    workspace = copy_workspace(tmp_path / 'ws')
+    xml = workspace / 'calc_core' / 'package.xml'
+    xml.write_text(xml.read_text().replace(
+        '<buildtool_depend>', '<depend>calc_cli</depend><buildtool_depend>'))
+    completed = run_colcon(
+        workspace, 'deb', '--dry-run', '--ros-distro', 'noetic')
+    assert completed.returncode == 1
+    lines = completed.stdout.strip().splitlines()
+    assert len(lines) == 1, completed.stdout
+    assert 'Unable to order packages topologically' in lines[0]
+    assert 'calc_core' in lines[0] and 'calc_cli' in lines[0]
+
+
+def test_bad_option_values_are_one_line(tmp_path):
+    workspace = copy_workspace(tmp_path / 'ws')
+    for option in (['--min-free-space', 'lots'], ['--retries', '-1']):
+        completed = run_colcon(
+            workspace, 'deb', '--ros-distro', 'noetic', *option)
+        assert completed.returncode == 1
+        lines = completed.stdout.strip().splitlines()
+        assert len(lines) == 1, completed.stdout
+        assert option[0] in lines[0]
+
+
+def test_unwritable_output_folder_is_one_line(tmp_path):
+    workspace = copy_workspace(tmp_path / 'ws')
+    blocker = tmp_path / 'file'
+    blocker.write_text('')
+    completed = run_colcon(
+        workspace, 'deb', '--ros-distro', 'noetic',
+        '--deb-base', str(blocker / 'deb'), env={'DOCKER_HOST': ''})
+    assert completed.returncode == 1
+    lines = completed.stdout.strip().splitlines()
+    assert len(lines) == 1, completed.stdout
+    assert 'is not writable' in lines[0] or 'Docker daemon' in lines[0]

@@ -1,15 +1,18 @@
 # Copyright 2026 colcon-deb developers
 # Licensed under the Apache License, Version 2.0
 
-"""The job of one package: build its deb in a container and publish it."""
+"""The job of one package: build its deb in containers and publish it."""
 
 import asyncio
+from dataclasses import dataclass
 from functools import partial
 import json
 import os
 from pathlib import Path
 import shutil
 import tempfile
+import threading
+import time
 
 from colcon_core.event.output import StderrLine
 from colcon_core.event.output import StdoutLine
@@ -18,20 +21,41 @@ from colcon_core.plugin_system import satisfies_version
 from colcon_core.task import TaskExtensionPoint
 from colcon_deb import repository
 from colcon_deb.engine import ContainerSpec
+from colcon_deb.engine import EngineError
 from colcon_deb.engine import Folder
+from colcon_deb.event import DebPublished
+from colcon_deb.event import PackageFailure
 
 logger = colcon_logger.getChild(__name__)
 
 PHASE_MARKER = b'@colcon-deb phase='
+SCRIPT = '/opt/colcon-deb/build_package.py'
 
-# what the exit codes of build_package.py mean
-FAILURES = {3: 'while installing its dependencies', 4: 'while building',
-            5: 'while packaging'}
+# what the exit codes of build_package.py mean, and whether trying again
+# can help: a failed download can succeed the next time, a compiler error
+# cannot
+EXIT_CODES = {
+    3: ('installing its dependencies failed', True),
+    4: ('building failed', False),
+    5: ('packaging failed', False),
+    # SIGKILL and SIGTERM from outside the container
+    137: ('its container was killed', True),
+    143: ('its container was terminated', True),
+}
+
+
+@dataclass
+class Outcome:
+    """How one attempt at building a package ended."""
+
+    deb_folder: Path = None
+    reason: str = None
+    retryable: bool = False
 
 
 class DebTask(TaskExtensionPoint):
     """
-    Build the deb of a package inside a container of the builder image.
+    Build the deb of a package inside containers of the builder image.
 
     One task serves every supported build type: the container script picks
     the build tool from the type, the rest is the same for all.
@@ -42,46 +66,134 @@ class DebTask(TaskExtensionPoint):
         satisfies_version(TaskExtensionPoint.EXTENSION_POINT_VERSION, '^1.0')
 
     async def deb(self, *args, **kwargs):  # noqa: D102
-        package_args = self.context.args
-        run = package_args.run
-        work = Path(tempfile.mkdtemp(
-            prefix=f'{self.context.pkg.name}-', dir=run.work_base))
+        run = self.context.args.run
+        name = self.context.pkg.name
+        work = Path(tempfile.mkdtemp(prefix=f'{name}-', dir=run.work_dir))
         try:
-            rc = await self._build(package_args, work)
-            if rc:
-                return rc
+            outcome = await self._build_with_retries(work)
+            if outcome.reason:
+                return self._fail(outcome.reason)
             self.progress('publish')
-            for deb in sorted(work.glob('*.deb')):
-                repository.replace_package(run.deb_base, deb)
-            repository.write_index(run.deb_base)
+            for deb in sorted(outcome.deb_folder.glob('*.deb')):
+                size = deb.stat().st_size
+                path = repository.replace_package(run.deb_base, deb)
+                self.context.put_event_into_queue(
+                    DebPublished(name, str(path), size))
         finally:
             shutil.rmtree(work, ignore_errors=True)
         return 0
 
-    async def _build(self, package_args, work):
+    async def _build_with_retries(self, work):
+        run = self.context.args.run
+        attempt = 1
+        while True:
+            out = work / f'attempt-{attempt}'
+            out.mkdir()
+            outcome = await self._attempt(out)
+            if not outcome.reason or not outcome.retryable or \
+                    attempt > run.retries or run.stop.is_set():
+                return outcome
+            run.record_retry(self.context.pkg.name, outcome.reason)
+            self._stderr(
+                f"colcon-deb: '{self.context.pkg.name}': {outcome.reason}; "
+                f'trying again in {run.retry_delay:g} s '
+                f'(retry {attempt} of {run.retries})')
+            await asyncio.sleep(run.retry_delay)
+            attempt += 1
+
+    async def _attempt(self, out):
+        """
+        Download the dependencies with network, then build without.
+
+        Only the download may reach the package mirror; the build container
+        installs from what was downloaded.
+        """
+        package_args = self.context.args
         run = package_args.run
-        spec = ContainerSpec(
-            image=run.image,
-            command=['python3', '/opt/colcon-deb/build_package.py'],
-            environment={
-                'COLCON_DEB_SPEC': json.dumps(package_args.spec),
+        deadline = None if not run.timeout else time.monotonic() + run.timeout
+        archives = out / 'archives'
+        archives.mkdir()
+        folders = [
+            Folder(run.deb_base, '/repo'),
+            Folder(archives, '/archives', writable=True)]
+        if package_args.spec['install']:
+            outcome = await self._run(ContainerSpec(
+                image=run.image, command=['python3', SCRIPT, 'download'],
+                folders=folders, network=True, **self._common()), deadline)
+            if outcome.reason:
+                return outcome
+        debs = out / 'debs'
+        debs.mkdir()
+        outcome = await self._run(ContainerSpec(
+            image=run.image, command=['python3', SCRIPT, 'build'],
+            folders=folders + [
+                Folder(Path(package_args.path), '/src'),
+                Folder(debs, '/out', writable=True)],
+            network=False, **self._common()), deadline)
+        outcome.deb_folder = debs
+        return outcome
+
+    def _common(self):
+        """Return what both containers of a package share."""
+        run = self.context.args.run
+        return {
+            'environment': {
+                'COLCON_DEB_SPEC': json.dumps(self.context.args.spec),
                 'HOST_USER': f'{os.getuid()}:{os.getgid()}',
             },
-            folders=[
-                Folder(Path(package_args.path), '/src'),
-                Folder(run.deb_base, '/repo'),
-                Folder(work, '/out', writable=True)],
-            labels={**run.labels, 'colcon-deb.package': self.context.pkg.name})
+            'labels': {
+                **run.labels, 'colcon-deb.package': self.context.pkg.name},
+            'memory': run.memory,
+            'cpus': run.cpus,
+        }
+
+    async def _run(self, spec, deadline):
+        """Run one container and tell how it went."""
+        run = self.context.args.run
+        timeout = None if deadline is None else max(
+            0.1, deadline - time.monotonic())
+        stop = threading.Event()
+        try:
+            result = await self._in_thread(partial(
+                run.engine.run, spec, on_stdout=self._on_stdout,
+                on_stderr=self._on_stderr, timeout=timeout,
+                stop=EitherEvent(stop, run.stop)))
+        except asyncio.CancelledError:
+            # colcon's executor gave up on this job: so does its container
+            stop.set()
+            raise
+        except EngineError as e:
+            return Outcome(reason=str(e), retryable=True)
+        if result.stopped:
+            return Outcome(reason='interrupted')
+        if result.timed_out:
+            return Outcome(
+                reason=f'timed out after {run.timeout:g} s '
+                       '(--package-timeout)', retryable=True)
+        if result.oom_killed:
+            return Outcome(
+                reason=f'out of memory (--memory {run.memory})'
+                if run.memory else 'out of memory', retryable=True)
+        if result.exit_code:
+            reason, retryable = EXIT_CODES.get(result.exit_code, (
+                f'its container exited with code {result.exit_code}', False))
+            return Outcome(reason=reason, retryable=retryable)
+        return Outcome()
+
+    async def _in_thread(self, function, *args):
+        """Run blocking Docker calls without blocking the event loop."""
         loop = asyncio.get_running_loop()
-        rc = await loop.run_in_executor(None, partial(
-            run.engine.run, spec, on_stdout=self._on_stdout,
-            on_stderr=self._on_stderr))
-        if rc:
-            cause = FAILURES.get(rc, f'in its container (exit code {rc})')
-            self._on_stderr(
-                f"colcon-deb: '{self.context.pkg.name}' failed "
-                f'{cause}\n'.encode())
-        return rc
+        return await loop.run_in_executor(None, function, *args)
+
+    def _fail(self, reason):
+        name = self.context.pkg.name
+        self.context.args.run.record_failure(name, reason)
+        self.context.put_event_into_queue(PackageFailure(name, reason))
+        self._stderr(f"colcon-deb: '{name}' failed: {reason}")
+        return 1
+
+    def _stderr(self, message):
+        self._on_stderr(message.encode() + b'\n')
 
     def _on_stdout(self, line):
         if line.startswith(PHASE_MARKER):
@@ -91,3 +203,14 @@ class DebTask(TaskExtensionPoint):
 
     def _on_stderr(self, line):
         self.context.put_event_into_queue(StderrLine(line))
+
+
+class EitherEvent:
+    """Set when either of two events is: the job's or the run's stop."""
+
+    def __init__(self, *events):  # noqa: D107
+        self._events = events
+
+    def is_set(self):
+        """Tell whether one of the events is set."""
+        return any(event.is_set() for event in self._events)

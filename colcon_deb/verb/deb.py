@@ -4,10 +4,11 @@
 """The `deb` verb: build Debian packages of the workspace in Docker."""
 
 from collections import OrderedDict
+from contextlib import contextmanager
 import os
 from pathlib import Path
+import signal
 import sys
-import uuid
 
 from colcon_core.argument_default import wrap_default_value
 from colcon_core.event.job import JobUnselected
@@ -16,7 +17,6 @@ from colcon_core.executor import add_executor_arguments
 from colcon_core.executor import execute_jobs
 from colcon_core.executor import Job
 from colcon_core.executor import OnError
-from colcon_core.package_identification.ignore import IGNORE_MARKER
 from colcon_core.package_selection import add_arguments \
     as add_packages_arguments
 from colcon_core.package_selection import get_packages
@@ -32,9 +32,16 @@ from colcon_deb.dependency_resolution import prefix_setup_name
 from colcon_deb.dependency_resolution import resolve
 from colcon_deb.dependency_resolution import workspace_rosdep_rules
 from colcon_deb.engine import DockerEngine
+from colcon_deb.engine import RUN_LABEL
+from colcon_deb.output_folder import check_free_space
+from colcon_deb.output_folder import locked_output_folder
+from colcon_deb.output_folder import parse_size
 from colcon_deb.plan import format_plan
 from colcon_deb.plan import guess_codename
 from colcon_deb.plan import make_plan
+from colcon_deb.plan import read_package_xml
+from colcon_deb.run import remove_stale_runs
+from colcon_deb.run import Run
 import yaml
 
 TASK_GROUP = 'colcon_deb.task.deb'
@@ -48,17 +55,6 @@ class DebPackageArguments:
         self.deb_name = planned.deb_name
         self.spec = spec
         self.run = run
-
-
-class RunSettings:
-    """What all jobs of a run share: engine, image, output folder."""
-
-    def __init__(self, *, engine, image, deb_base, run_id):  # noqa: D107
-        self.engine = engine
-        self.image = image
-        self.deb_base = deb_base
-        self.work_base = deb_base / '.work'
-        self.labels = {'colcon-deb.run': run_id}
 
 
 class DebVerb(VerbExtensionPoint):
@@ -110,6 +106,31 @@ class DebVerb(VerbExtensionPoint):
             help='Continue with the other packages when one fails (the '
                  'packages depending on it are skipped)')
         parser.add_argument(
+            '--package-timeout', type=float, metavar='SECONDS',
+            help='Stop a package that takes longer (each attempt)')
+        parser.add_argument(
+            '--retries', type=int, default=0, metavar='N',
+            help='Try a package again up to N times after a timeout or an '
+                 'infrastructure failure, never after a build error '
+                 '(default: %(default)s)')
+        parser.add_argument(
+            '--retry-delay', type=float, default=5.0, metavar='SECONDS',
+            help='Wait before trying again (default: %(default)s)')
+        parser.add_argument(
+            '--memory', metavar='SIZE',
+            help='Memory limit of each container, e.g. 4g')
+        parser.add_argument(
+            '--cpus', type=float, metavar='N',
+            help='CPU limit of each container, e.g. 1.5')
+        parser.add_argument(
+            '--min-free-space', default='2G', metavar='SIZE',
+            help='Refuse to start with less free disk space in the output '
+                 "folder or Docker's data folder (default: %(default)s)")
+        parser.add_argument(
+            '--wait-for-lock', action='store_true',
+            help='Wait for another run on the same output folder to end '
+                 'instead of failing')
+        parser.add_argument(
             '--dry-run', action='store_true',
             help='Print the plan (build order, levels, deb names and '
                  'versions) and build nothing')
@@ -119,17 +140,11 @@ class DebVerb(VerbExtensionPoint):
 
     def main(self, *, context):  # noqa: D102
         args = context.args
-        if not args.ros_distro:
-            raise RuntimeError(
-                'the ROS distribution is unknown: pass --ros-distro NAME or '
-                'set ROS_DISTRO')
+        check_arguments(args)
         prefix = args.install_prefix or f'/opt/ros/{args.ros_distro}'
         base_image = args.base_image or f'ros:{args.ros_distro}-ros-base'
-        for source in args.rosdep_source:
-            if not Path(source).is_file():
-                raise RuntimeError(f"--rosdep-source '{source}' is no file")
 
-        decorators = get_packages(args, recursive_categories=('run', ))
+        decorators = discover_packages(args)
         check_supported_types(decorators)
         plan = make_plan(
             decorators, ros_distro=args.ros_distro, prefix=prefix,
@@ -141,61 +156,139 @@ class DebVerb(VerbExtensionPoint):
             print('No packages selected')
             return 0
 
-        deb_base = create_output_folder(args.deb_base)
         engine = DockerEngine()
         engine.check()
-        image = ensure_builder_image(
-            engine, base_image, on_line=lambda line: print(line, flush=True))
-        run = RunSettings(
-            engine=engine, image=image, deb_base=deb_base,
-            run_id=uuid.uuid4().hex[:12])
-        resolution = resolve(
-            engine, image, plan, rosdep_command=args.rosdep_command,
-            rosdep_sources=args.rosdep_source, work_base=run.work_base,
-            labels=run.labels, on_stdout=sys.stdout.buffer.write,
-            on_stderr=sys.stderr.buffer.write)
-        publish_prefix_setup(deb_base, plan, resolution)
-
-        jobs = OrderedDict()
-        for planned in plan.packages:
-            spec = container_spec(plan, planned, resolution, args)
-            jobs[planned.name] = create_job(
-                planned, DebPackageArguments(
-                    planned=planned, spec=spec, run=run))
-
-        def post_unselected_packages(*, event_queue):
-            for decorator in decorators:
-                if not decorator.selected:
-                    event_queue.put(
-                        (JobUnselected(decorator.descriptor.name), None))
-
-        on_error = OnError.skip_downstream if args.continue_on_error \
-            else OnError.interrupt
-        rc = execute_jobs(
-            context, jobs, on_error=on_error,
-            pre_execution_callback=post_unselected_packages)
-        repository.write_index(deb_base)
+        deb_base = Path(os.path.abspath(args.deb_base))
+        with locked_output_folder(deb_base, wait=args.wait_for_lock):
+            check_free_space(
+                [('output folder', deb_base),
+                 ("Docker's data", engine.data_root())],
+                parse_size(args.min_free_space))
+            remove_stale_runs(engine)
+            run = Run(engine=engine, deb_base=deb_base, args=args)
+            run.work_dir.mkdir(parents=True)
+            with stop_on_signals(run.stop):
+                try:
+                    rc = build_debs(context, plan, decorators, run, base_image)
+                finally:
+                    engine.remove_labelled({RUN_LABEL: run.id})
+            print_summary(plan, run)
+            repository.write_index(deb_base)
         print(f'APT source: {repository.apt_source_line(deb_base)}')
         return rc
 
 
+def check_arguments(args):
+    """Check the options that need no package and no Docker."""
+    if not args.ros_distro:
+        raise RuntimeError(
+            'the ROS distribution is unknown: pass --ros-distro NAME or '
+            'set ROS_DISTRO')
+    for source in args.rosdep_source:
+        if not Path(source).is_file():
+            raise RuntimeError(f"--rosdep-source '{source}' is no file")
+    try:
+        parse_size(args.min_free_space)
+    except ValueError as e:
+        raise RuntimeError(f'--min-free-space: {e}') from None
+    if args.retries < 0 or args.deb_revision < 0:
+        raise RuntimeError('--retries and --deb-revision cannot be negative')
+
+
+def discover_packages(args):
+    """Run colcon's discovery and selection; its errors in one line."""
+    try:
+        return get_packages(args, recursive_categories=('run', ))
+    except RuntimeError as e:
+        lines = [line.strip() for line in str(e).splitlines()]
+        raise RuntimeError(' '.join(line for line in lines if line)) \
+            from None
+
+
+def build_debs(context, plan, decorators, run, base_image):
+    """Make the builder image, resolve dependencies, build every deb."""
+    args = context.args
+    run.image = ensure_builder_image(
+        run.engine, base_image, on_line=lambda line: print(line, flush=True))
+    resolution = resolve(
+        run.engine, run.image, plan, rosdep_command=args.rosdep_command,
+        rosdep_sources=args.rosdep_source, work_base=run.work_dir,
+        labels=run.labels, stop=run.stop, on_stdout=sys.stdout.buffer.write,
+        on_stderr=sys.stderr.buffer.write)
+    publish_prefix_setup(run.deb_base, plan, resolution)
+
+    jobs = OrderedDict()
+    for planned in plan.packages:
+        spec = container_spec(plan, planned, resolution, args)
+        jobs[planned.name] = create_job(
+            planned, DebPackageArguments(planned=planned, spec=spec, run=run))
+
+    def post_unselected_packages(*, event_queue):
+        for decorator in decorators:
+            if not decorator.selected:
+                event_queue.put(
+                    (JobUnselected(decorator.descriptor.name), None))
+
+    on_error = OnError.skip_downstream if args.continue_on_error \
+        else OnError.interrupt
+    return execute_jobs(
+        context, jobs, on_error=on_error,
+        pre_execution_callback=post_unselected_packages)
+
+
+@contextmanager
+def stop_on_signals(stop):
+    """
+    Turn SIGINT and SIGTERM into a stop of the run.
+
+    The containers are not children of this process, so a signal does not
+    reach them: the stop event makes the jobs kill them, and the
+    KeyboardInterrupt lets colcon's executor end the run as on Ctrl-C.
+    """
+    def handler(signum, frame):
+        first = not stop.is_set()
+        stop.set()
+        if first:
+            raise KeyboardInterrupt
+    previous = {
+        signum: signal.signal(signum, handler)
+        for signum in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for signum, old in previous.items():
+            signal.signal(signum, old)
+
+
+def print_summary(plan, run):
+    """Say which packages were tried again, failed or skipped, and why."""
+    for name, reasons in sorted(run.retried.items()):
+        print(f'Retried {name}: ' + '; '.join(reasons))
+    for name, reason in sorted(run.failed.items()):
+        print(f'Failed {name}: {reason}')
+    for planned in plan.packages:
+        failed = [d for d in planned.workspace_dependencies if d in run.failed]
+        if failed:
+            print(f"Skipped {planned.name}: depends on {', '.join(failed)}, "
+                  'which failed')
+
+
 def check_supported_types(decorators):
-    """Refuse a selected package that no task can turn into a deb."""
+    """
+    Refuse a selected package that no task can turn into a deb.
+
+    A package.xml that colcon-ros could not read makes its folder look like
+    a plain CMake or Python package: then the package.xml is the cause.
+    """
     for decorator in decorators:
         pkg = decorator.descriptor
         if decorator.selected and not get_task_extension(TASK_GROUP, pkg.type):
+            if (Path(pkg.path) / 'package.xml').exists():
+                read_package_xml(pkg)
             raise RuntimeError(
                 f"package '{pkg.name}' has the build type '{pkg.type}', "
                 'which colcon deb cannot package; leave it out with '
                 f'--packages-skip {pkg.name}')
-
-
-def create_output_folder(deb_base):
-    """Create the output folder, hidden from colcon's package discovery."""
-    path = Path(os.path.abspath(deb_base))
-    (path / '.work').mkdir(parents=True, exist_ok=True)
-    (path / IGNORE_MARKER).touch()
-    return path
 
 
 def publish_prefix_setup(deb_base, plan, resolution):

@@ -1,0 +1,96 @@
+# Copyright 2026 colcon-deb developers
+# Licensed under the Apache License, Version 2.0
+
+"""
+A container engine that runs nothing, for quick scenario tests.
+
+It answers like the Docker engine: the prepare container reports every
+rosdep key as resolved, a build container produces a real (tiny) deb made
+with dpkg-deb, or fails the way a test scripted it.
+"""
+
+import json
+from pathlib import Path
+import subprocess
+import threading
+
+from colcon_deb.engine import EngineError
+from colcon_deb.engine import RunResult
+
+# what a scripted outcome of a build container looks like to the task
+OUTCOMES = {
+    'ok': RunResult(exit_code=0),
+    'compile-error': RunResult(exit_code=4),
+    'killed': RunResult(exit_code=137),
+    'timeout': RunResult(exit_code=137, timed_out=True),
+    'oom': RunResult(exit_code=4, oom_killed=True),
+}
+
+
+class FakeEngine:
+    """Scripted outcomes per package; every build attempt is recorded."""
+
+    def __init__(self, outcomes=None):  # noqa: D107
+        # package name -> outcomes of its build attempts, the last repeats
+        self.outcomes = outcomes or {}
+        self.builds = []
+        self._lock = threading.Lock()
+
+    def check(self):
+        pass
+
+    def data_root(self):
+        return None
+
+    def image_id(self, tag):
+        return 'sha256:' + '0' * 64
+
+    def run_labels(self):
+        return {}
+
+    def remove_labelled(self, labels):
+        return 0
+
+    def run(self, spec, *, on_stdout, on_stderr, timeout=None, stop=None):
+        folders = {f.container_path: Path(f.host_path) for f in spec.folders}
+        if spec.command[-1].endswith('prepare_run.py'):
+            return self._prepare(spec, folders['/out'])
+        package = spec.labels['colcon-deb.package']
+        if spec.command[-1] == 'download':
+            return RunResult(exit_code=0)
+        with self._lock:
+            attempt = sum(1 for name in self.builds if name == package)
+            self.builds.append(package)
+        scripted = self.outcomes.get(package, ['ok'])
+        outcome = scripted[min(attempt, len(scripted) - 1)]
+        on_stdout(f'building {package}, attempt {attempt + 1}\n'.encode())
+        if outcome == 'daemon-error':
+            raise EngineError('Docker: the daemon went away')
+        if outcome == 'ok':
+            self._make_deb(json.loads(
+                spec.environment['COLCON_DEB_SPEC']), folders['/out'])
+        return OUTCOMES[outcome]
+
+    def _prepare(self, spec, out):
+        request = json.loads(spec.environment['COLCON_DEB_PREPARE'])
+        (out / 'prepare.json').write_text(json.dumps({
+            'codename': 'bookworm', 'architecture': 'amd64',
+            'resolved': {
+                key: {'installer': 'apt', 'packages': [key]}
+                for key in request['keys']},
+            'unresolved': {},
+            'prefix_setup_available': True,
+        }))
+        return RunResult(exit_code=0)
+
+    @staticmethod
+    def _make_deb(spec, out):
+        root = out / 'root'
+        (root / 'DEBIAN').mkdir(parents=True)
+        (root / 'DEBIAN' / 'control').write_text(
+            spec['control'].replace('@ARCHITECTURE@', 'all'))
+        subprocess.run(
+            ['dpkg-deb', '--root-owner-group', '--build', str(root),
+             str(out / f"{spec['deb_name']}.deb")],
+            check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(['rm', '-r', str(root)], check=True)
