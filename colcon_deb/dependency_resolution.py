@@ -9,6 +9,7 @@ builds the prefix setup package when the distribution has none.
 """
 
 from dataclasses import dataclass
+import hashlib
 import json
 import os
 from pathlib import Path
@@ -35,6 +36,7 @@ class Resolution:
     architecture: str
     system_packages: dict
     prefix_setup_deb: Path = None
+    digest: str = None
 
 
 def workspace_rosdep_rules(plan):
@@ -78,65 +80,148 @@ def existing_prefix_setup(plan):
 
 
 def resolve(engine, image, plan, *, rosdep_command, rosdep_sources,
-            work_base, labels, stop, on_stdout, on_stderr):
-    """Run the prepare container and return its findings."""
+            work_base, labels, stop, on_stdout, on_stderr, cache=None):
+    """
+    Return what the prepare container finds out, running it when needed.
+
+    With a cache folder, the findings are kept under a digest of all that
+    goes into them (image, keys, rule files): an unchanged workspace then
+    starts no container at all.
+    """
+    rules = rule_files(plan, rosdep_sources)
+    request = prepare_request(plan, rosdep_command)
+    digest = _digest(image, request, rules)
+    result = _cached_result(cache, digest)
     work = Path(tempfile.mkdtemp(prefix='prepare-', dir=work_base))
     try:
-        rules = work / 'rosdep'
-        rules.mkdir()
-        (rules / '00-workspace.yaml').write_text(
-            yaml.safe_dump(workspace_rosdep_rules(plan)))
-        for index, source in enumerate(rosdep_sources, start=1):
-            shutil.copyfile(source, rules / f'{index:02d}-source.yaml')
-        out = work / 'out'
-        out.mkdir()
-        build_setup = PREFIX_SETUP_PACKAGE not in plan.workspace_deb_names
-        request = {
-            'rosdep_command': rosdep_command,
-            'ros_distro': plan.ros_distro,
-            'keys': plan.system_keys(),
-            'prefix_setup': {
-                'build': build_setup,
-                'existing': existing_prefix_setup(plan),
-                'deb_name': prefix_setup_name(plan),
-                'prefix': plan.prefix,
-                'ros_distro': plan.ros_distro,
-                'ros_version': plan.ros_version,
-                'control': prefix_setup_control(plan),
-            },
-        }
-        spec = ContainerSpec(
-            image=image, command=['python3', '/opt/colcon-deb/prepare_run.py'],
-            environment={
-                'COLCON_DEB_PREPARE': json.dumps(request),
-                'HOST_USER': f'{os.getuid()}:{os.getgid()}',
-            },
-            folders=[
-                Folder(rules, '/colcon-deb/rosdep'),
-                Folder(out, '/out', writable=True)],
-            labels=labels)
-        result = engine.run(
-            spec, on_stdout=on_stdout, on_stderr=on_stderr, stop=stop)
-        if result.stopped:
-            raise KeyboardInterrupt
-        if result.exit_code:
-            raise ResolutionError(
-                'resolving the dependencies failed (exit code '
-                f'{result.exit_code}); see the output above')
-        result = json.loads((out / 'prepare.json').read_text())
+        if result is None:
+            (work / 'rosdep').mkdir()
+            for name, content in rules:
+                (work / 'rosdep' / name).write_bytes(content)
+            (work / 'out').mkdir()
+            result = _run_prepare(
+                engine, image, request, work / 'rosdep', work / 'out',
+                labels=labels, stop=stop, on_stdout=on_stdout,
+                on_stderr=on_stderr)
+            _store_result(cache, digest, result, work / 'out')
         check_resolved(plan, result, rosdep_command)
-        setup_deb = None
-        if result.get('prefix_setup_deb'):
-            setup_deb = Path(work_base) / result['prefix_setup_deb']
-            shutil.move(out / result['prefix_setup_deb'], setup_deb)
-        return Resolution(
-            codename=result['codename'],
-            architecture=result['architecture'],
-            system_packages={
-                k: v['packages'] for k, v in result['resolved'].items()},
-            prefix_setup_deb=setup_deb)
+        return _resolution(result, digest, work_base)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def cached_resolution(cache, image, plan, *, rosdep_command,
+                      rosdep_sources):
+    """Return the cached findings without starting anything, or None."""
+    digest = _digest(
+        image, prepare_request(plan, rosdep_command),
+        rule_files(plan, rosdep_sources))
+    result = _cached_result(cache, digest)
+    return None if result is None else _resolution(result, digest, None)
+
+
+def rule_files(plan, rosdep_sources):
+    """Return (name, content) of the rule files, workspace rules first."""
+    files = [('00-workspace.yaml', yaml.safe_dump(
+        workspace_rosdep_rules(plan)).encode())]
+    for index, source in enumerate(rosdep_sources, start=1):
+        files.append((f'{index:02d}-source.yaml', Path(source).read_bytes()))
+    return files
+
+
+def _resolution(result, digest, work_base):
+    setup_deb = None
+    if result.get('prefix_setup_deb'):
+        setup_deb = Path(result['folder']) / result['prefix_setup_deb']
+        if work_base is not None:
+            setup_deb = Path(shutil.copy(setup_deb, work_base))
+    return Resolution(
+        codename=result['codename'],
+        architecture=result['architecture'],
+        system_packages={
+            k: v['packages'] for k, v in result['resolved'].items()},
+        prefix_setup_deb=setup_deb, digest=digest)
+
+
+def prepare_request(plan, rosdep_command):
+    """Describe what the prepare container is asked."""
+    return {
+        'rosdep_command': rosdep_command,
+        'ros_distro': plan.ros_distro,
+        'keys': plan.system_keys(),
+        'prefix_setup': {
+            'build': PREFIX_SETUP_PACKAGE not in plan.workspace_deb_names,
+            'existing': existing_prefix_setup(plan),
+            'deb_name': prefix_setup_name(plan),
+            'prefix': plan.prefix,
+            'ros_distro': plan.ros_distro,
+            'ros_version': plan.ros_version,
+            'control': prefix_setup_control(plan),
+        },
+    }
+
+
+def _run_prepare(engine, image, request, rules, out, *, labels, stop,
+                 on_stdout, on_stderr):
+    spec = ContainerSpec(
+        image=image, command=['python3', '/opt/colcon-deb/prepare_run.py'],
+        environment={
+            'COLCON_DEB_PREPARE': json.dumps(request),
+            'HOST_USER': f'{os.getuid()}:{os.getgid()}',
+        },
+        folders=[
+            Folder(rules, '/colcon-deb/rosdep'),
+            Folder(out, '/out', writable=True)],
+        labels=labels)
+    result = engine.run(
+        spec, on_stdout=on_stdout, on_stderr=on_stderr, stop=stop)
+    if result.stopped:
+        raise KeyboardInterrupt
+    if result.exit_code:
+        raise ResolutionError(
+            'resolving the dependencies failed (exit code '
+            f'{result.exit_code}); see the output above')
+    found = json.loads((out / 'prepare.json').read_text())
+    found['folder'] = str(out)
+    return found
+
+
+def _digest(image, request, rules):
+    digest = hashlib.sha256(json.dumps(
+        [__version__, image, request], sort_keys=True).encode())
+    for name, content in rules:
+        digest.update(name.encode() + b'\0' + content + b'\0')
+    return digest.hexdigest()
+
+
+def _cached_result(cache, digest):
+    """Return cached findings whose files are all there, or None."""
+    if cache is None:
+        return None
+    folder = Path(cache) / 'resolutions' / digest
+    try:
+        result = json.loads((folder / 'prepare.json').read_text())
+    except (OSError, ValueError):
+        return None
+    deb = result.get('prefix_setup_deb')
+    if deb and not (folder / deb).is_file():
+        return None
+    result['folder'] = str(folder)
+    return result
+
+
+def _store_result(cache, digest, result, out):
+    """Keep the findings; an unresolved key is not kept, it may be fixed."""
+    if cache is None or result.get('unresolved'):
+        return
+    folder = Path(cache) / 'resolutions' / digest
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=folder.parent, prefix='.new-'))
+    for path in out.iterdir():
+        shutil.copyfile(path, staging / path.name)
+    shutil.rmtree(folder, ignore_errors=True)
+    os.replace(staging, folder)
+    result['folder'] = str(folder)
 
 
 def check_resolved(plan, result, rosdep_command):

@@ -55,6 +55,8 @@ class ContainerSpec:
     labels: dict = field(default_factory=dict)
     memory: str = None
     cpus: float = None
+    # a fixed host name keeps it out of what the build produces
+    hostname: str = None
 
 
 @dataclass
@@ -189,12 +191,14 @@ class DockerEngine:
                 target=f.container_path, source=str(f.host_path),
                 type='bind', read_only=not f.writable)
             for f in spec.folders]
-        limits = {}
+        limits = {}  # and other settings that are not always given
         if spec.memory:
             # no swap beyond the limit: the limit is what the build gets
             limits.update(mem_limit=spec.memory, memswap_limit=spec.memory)
         if spec.cpus:
             limits['nano_cpus'] = int(spec.cpus * 1e9)
+        if spec.hostname:
+            limits['hostname'] = spec.hostname
         return self.client.containers.create(
             spec.image, spec.command, environment=spec.environment,
             mounts=mounts, labels={LABEL: 'run', **spec.labels},

@@ -6,13 +6,31 @@ The events of colcon-deb, beside colcon's own job events.
 
 They travel through colcon's event reactor like colcon's events, so that
 event handlers (progress, metrics, reports) learn what colcon's job events
-cannot tell: which deb a job published, why it failed.
+cannot tell: the run's phases, which deb a job published, why a job was
+tried again or failed.
 colcon's own handlers ignore them.  A package's phase is colcon's
 `JobProgress` with one of PACKAGE_PHASES as its message.
 """
 
+import time
+
 # the phases of a package job, in order, as JobProgress messages
-PACKAGE_PHASES = ('dependencies', 'build', 'package', 'publish')
+PACKAGE_PHASES = ('cache check', 'dependencies', 'build', 'package',
+                  'publish')
+# the phases of a run before its jobs start; then it is 'building' until
+# the event reactor shuts down (debs are published as their jobs end)
+RUN_PHASES = ('discovering', 'planning', 'resolving dependencies',
+              'building')
+
+
+class RunPhase:
+    """The run entered a phase at a time; posted without a job."""
+
+    __slots__ = ('name', 'timestamp')
+
+    def __init__(self, name, timestamp=None):  # noqa: D107
+        self.name = name
+        self.timestamp = time.time() if timestamp is None else timestamp
 
 
 class DebPublished:
@@ -34,3 +52,24 @@ class PackageFailure:
     def __init__(self, identifier, reason):  # noqa: D107
         self.identifier = identifier
         self.reason = reason
+
+
+class PackageRetry:
+    """A job tries its package again after a failure that may pass."""
+
+    __slots__ = ('identifier', 'attempt', 'reason')
+
+    def __init__(self, identifier, attempt, reason):  # noqa: D107
+        self.identifier = identifier
+        self.attempt = attempt
+        self.reason = reason
+
+
+class PackageCached:
+    """A job reused the package's cached deb instead of building it."""
+
+    __slots__ = ('identifier', 'key')
+
+    def __init__(self, identifier, key):  # noqa: D107
+        self.identifier = identifier
+        self.key = key

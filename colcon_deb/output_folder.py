@@ -20,6 +20,8 @@ from colcon_core.package_identification.ignore import IGNORE_MARKER
 
 LOCK_NAME = '.colcon-deb.lock'
 WORK_NAME = '.work'
+# the default place of the cache
+CACHE_FOLDER = '.cache'
 SIZE_UNITS = {'': 1, 'K': 1 << 10, 'M': 1 << 20, 'G': 1 << 30, 'T': 1 << 40}
 
 
@@ -72,7 +74,10 @@ def remove_leftovers(deb_base):
     """Remove the temporary files of runs that did not end cleanly."""
     shutil.rmtree(deb_base / WORK_NAME, ignore_errors=True)
     for temporary in deb_base.glob('.*.tmp'):
-        temporary.unlink()
+        if temporary.is_dir():
+            shutil.rmtree(temporary, ignore_errors=True)
+        else:
+            temporary.unlink()
 
 
 def parse_size(text):

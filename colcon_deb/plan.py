@@ -44,6 +44,8 @@ class PlannedPackage:
     deb_name: str
     level: int
     workspace_dependencies: list
+    # every workspace package it depends on, also those not selected
+    all_workspace_dependencies: list = field(default_factory=list)
     build_depends: list = field(default_factory=list)
     run_depends: list = field(default_factory=list)
 
@@ -88,7 +90,8 @@ class Plan:
         return deb_version(planned.package.version, codename, self.revision)
 
 
-def make_plan(decorators, *, ros_distro, prefix, revision, with_tests):
+def make_plan(decorators, *, ros_distro, prefix, revision, with_tests,
+              selected_only=True):
     """Create the plan from colcon's decorators (in topological order)."""
     context = condition_context(ros_distro)
     workspace_deb_names = {
@@ -97,7 +100,7 @@ def make_plan(decorators, *, ros_distro, prefix, revision, with_tests):
     levels = {}
     packages = []
     for decorator in decorators:
-        if not decorator.selected:
+        if selected_only and not decorator.selected:
             continue
         descriptor = decorator.descriptor
         package = read_package_xml(descriptor)
@@ -110,6 +113,9 @@ def make_plan(decorators, *, ros_distro, prefix, revision, with_tests):
             descriptor=descriptor, package=package,
             deb_name=workspace_deb_names[descriptor.name], level=level,
             workspace_dependencies=sorted(dependencies),
+            all_workspace_dependencies=sorted(
+                n for n in decorator.recursive_dependencies
+                if n in workspace_deb_names),
             build_depends=build_dependencies(
                 package, context, with_tests=with_tests),
             run_depends=runtime_dependencies(package, context))
@@ -159,8 +165,8 @@ def guess_codename(base_image):
     return '<codename>'
 
 
-def format_plan(plan, codename):
-    """Return the lines `--dry-run` prints."""
+def format_plan(plan, codename, cache_states=None):
+    """Return the lines `--dry-run` prints; cache states when known."""
     levels = 1 + max((p.level for p in plan.packages), default=-1)
     lines = [
         f'{plural(len(plan.packages), "package")} in '
@@ -169,10 +175,15 @@ def format_plan(plan, codename):
     width = max((len(p.name) for p in plan.packages), default=0)
     for planned in plan.packages:
         depends = ', '.join(planned.workspace_dependencies) or '-'
-        lines.append(
+        line = (
             f'  level {planned.level}  {planned.name:<{width}}  '
             f'{planned.deb_name} {plan.version(planned, codename)}  '
             f'depends on: {depends}')
+        if cache_states is not None:
+            line += f'  cache {cache_states[planned.name]}'
+        lines.append(line)
+    if cache_states is None:
+        lines.append('(cache state unknown: Docker cannot be reached)')
     return lines
 
 

@@ -118,6 +118,40 @@ def replace_package(folder: Path, new_deb: Path) -> Path:
     return target
 
 
+def publish(folder: Path, deb: Path) -> Path:
+    """
+    Put a copy of a deb into `folder` unless the same deb is there already.
+
+    A cached deb is published this way: an unchanged package then does not
+    rewrite the index at all.
+    """
+    folder, deb = Path(folder), Path(deb)
+    with closing(DebFile(deb)) as opened:
+        control = opened.debcontrol()
+    target = folder / _canonical_name(
+        control['Package'], control['Version'], control['Architecture'])
+    if target.exists() and _same_content(target, deb):
+        return target
+    with tempfile.TemporaryDirectory(
+            dir=folder, prefix='.publish-', suffix='.tmp') as tmp:
+        copy = Path(tmp) / deb.name
+        shutil.copyfile(deb, copy)
+        return replace_package(folder, copy)
+
+
+def _same_content(a, b):
+    """Tell whether two files have the same bytes."""
+    if a.stat().st_size != b.stat().st_size:
+        return False
+    with a.open('rb') as fa, b.open('rb') as fb:
+        while True:
+            chunk = fa.read(_CHUNK_SIZE)
+            if chunk != fb.read(_CHUNK_SIZE):
+                return False
+            if not chunk:
+                return True
+
+
 def apt_source_line(folder: Path) -> str:
     """Return the sources.list line that lets apt install from `folder`."""
     return f'deb [trusted=yes] file:{Path(folder).resolve()} ./'

@@ -22,8 +22,9 @@ class Run:
     the end of the run, or by a later run when this process is gone.
     """
 
-    def __init__(self, *, engine, deb_base, args):  # noqa: D107
+    def __init__(self, *, engine, deb_base, args, cache):  # noqa: D107
         self.engine = engine
+        self.cache = cache
         self.image = None
         self.deb_base = deb_base
         self.id = uuid.uuid4().hex[:12]
@@ -40,6 +41,9 @@ class Run:
         self.stop = threading.Event()
         self.retried = {}
         self.failed = {}
+        self.cached = set()
+        # RunPhase events of the run before its jobs start
+        self.phases = []
 
     def record_retry(self, package_name, reason):
         """Remember why a package was tried again, for the summary."""

@@ -76,7 +76,6 @@ def main(argv):
     spec = json.loads(os.environ['COLCON_DEB_SPEC'])
     try:
         if argv == ['download']:
-            phase('dependencies')
             download_dependencies(spec['install'])
             return 0
         install_dependencies(spec['install'])
@@ -295,9 +294,23 @@ def package(spec, stage_root):
     (debian / 'md5sums').write_text(checksums)
     version = field(control, 'Version')
     deb = OUT / f"{spec['deb_name']}_{version}_{architecture}.deb"
+    epoch = int(spec.get('source_date_epoch') or 0)
+    set_times(stage_root, epoch)
     call(['dpkg-deb', '--root-owner-group', '-Zgzip', '--build',
-          str(stage_root), str(deb)], EXIT_PACKAGE)
+          str(stage_root), str(deb)], EXIT_PACKAGE,
+         env=dict(os.environ, SOURCE_DATE_EPOCH=str(epoch)))
     return deb
+
+
+def set_times(root, epoch):
+    """
+    Give every file the source's time: the same source, the same deb.
+
+    dpkg-deb sorts the archive members and takes SOURCE_DATE_EPOCH for the
+    archive's own times; the files' times are what is left.
+    """
+    for path in sorted(root.rglob('*'), reverse=True) + [root]:
+        os.utime(path, (epoch, epoch), follow_symlinks=False)
 
 
 def remove_prefix_setup_files(prefix_dir):

@@ -26,6 +26,8 @@ import sys
 OUT = Path('/out')
 ROSDEP_FILES = Path('/colcon-deb/rosdep')
 WORKSPACE_TEMPLATES = Path(__file__).parent / 'workspace'
+# the time of the prefix setup files (2026-01-01): they come from templates
+SETUP_FILES_TIME = 1767225600
 
 
 def main():
@@ -206,9 +208,14 @@ def build_prefix_setup_deb(setup, result):
     (root / 'DEBIAN').mkdir()
     (root / 'DEBIAN' / 'control').write_text(control)
     deb = OUT / f"{setup['deb_name']}.deb"
+    # the same files at the same time: the same deb on every run
+    for path in sorted(root.rglob('*'), reverse=True) + [root]:
+        os.utime(path, (SETUP_FILES_TIME, SETUP_FILES_TIME),
+                 follow_symlinks=False)
     subprocess.check_call([
         'dpkg-deb', '--root-owner-group', '-Zgzip', '--build', str(root),
-        str(deb)], stdout=subprocess.DEVNULL)
+        str(deb)], stdout=subprocess.DEVNULL,
+        env=dict(os.environ, SOURCE_DATE_EPOCH=str(SETUP_FILES_TIME)))
     shutil.rmtree(root)
     result['prefix_setup_deb'] = deb.name
 

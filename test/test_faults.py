@@ -214,3 +214,37 @@ def test_missing_base_image_is_one_line(docker_engine, faults):
     assert "the base image 'colcon-deb-test/no-such-image:1' is not here" \
         in lines[0]
     assert time.monotonic() - started < 30
+
+
+def test_build_has_no_network_and_a_read_only_source(docker_engine, faults):
+    colcon_deb(faults, '--packages-select', 'probe')
+    deb, = (faults / 'deb').glob('ros-noetic-probe_*.deb')
+    listing = subprocess.run(
+        ['dpkg-deb', '--fsys-tarfile', str(deb)], check=True,
+        stdout=subprocess.PIPE).stdout
+    probe = subprocess.run(
+        ['tar', '-xO', './opt/ros/noetic/share/probe/probe.txt'],
+        input=listing, check=True, stdout=subprocess.PIPE).stdout.decode()
+    # both commands failed: no network, no writing into the source
+    assert 'network=0' not in probe and 'network=' in probe, probe
+    assert 'source=0' not in probe and 'source=' in probe, probe
+    assert not (faults / 'probe' / 'written').exists()
+
+
+def test_a_killed_run_is_cleaned_up_by_the_next(docker_engine, faults):
+    process = start(
+        faults, '--packages-select', 'slow',
+        '--cmake-args', '-DTEST_SLEEP=120')
+    wait_for_container(docker_engine, 'slow')
+    # no chance to clean up: the container and .work stay behind
+    process.kill()
+    process.wait()
+    assert run_containers(docker_engine)
+    assert list((faults / 'deb' / '.work').iterdir())
+    rc, output = run_in_clean_container(
+        docker_engine, faults / 'deb',
+        INSTALL_FROM_REPOSITORY + 'apt-cache policy ros-noetic-ros-workspace')
+    assert rc == 0, output
+    colcon_deb(faults, '--packages-select', 'quick')
+    assert not run_containers(docker_engine)
+    assert not (faults / 'deb' / '.work').exists()

@@ -26,7 +26,7 @@ def test_flake8():
 
     code_report = code_style.check_files([
         str(ROOT / 'colcon_deb'), str(ROOT / 'container'),
-        str(ROOT / 'setup.py')])
+        str(ROOT / 'bench'), str(ROOT / 'setup.py')])
     test_report = test_style.check_files([str(ROOT / 'test')])
 
     total = code_report.total_errors + test_report.total_errors

@@ -16,7 +16,7 @@ def known_words():
 
 def python_sources():
     paths = [ROOT / 'setup.py']
-    for folder in ('colcon_deb', 'container', 'test'):
+    for folder in ('bench', 'colcon_deb', 'container', 'test'):
         paths += sorted((ROOT / folder).glob('**/*.py'))
     return paths
 

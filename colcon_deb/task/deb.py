@@ -24,7 +24,9 @@ from colcon_deb.engine import ContainerSpec
 from colcon_deb.engine import EngineError
 from colcon_deb.engine import Folder
 from colcon_deb.event import DebPublished
+from colcon_deb.event import PackageCached
 from colcon_deb.event import PackageFailure
+from colcon_deb.event import PackageRetry
 
 logger = colcon_logger.getChild(__name__)
 
@@ -67,6 +69,11 @@ class DebTask(TaskExtensionPoint):
 
     async def deb(self, *args, **kwargs):  # noqa: D102
         run = self.context.args.run
+        key = self.context.args.cache_key
+        self.progress('cache check')
+        cached = run.cache.lookup(key)
+        if cached:
+            return self._reuse(cached)
         name = self.context.pkg.name
         work = Path(tempfile.mkdtemp(prefix=f'{name}-', dir=run.work_dir))
         try:
@@ -75,12 +82,29 @@ class DebTask(TaskExtensionPoint):
                 return self._fail(outcome.reason)
             self.progress('publish')
             for deb in sorted(outcome.deb_folder.glob('*.deb')):
+                run.cache.store(key, deb)
                 size = deb.stat().st_size
                 path = repository.replace_package(run.deb_base, deb)
                 self.context.put_event_into_queue(
                     DebPublished(name, str(path), size))
         finally:
             shutil.rmtree(work, ignore_errors=True)
+        return 0
+
+    def _reuse(self, cached):
+        """Publish the cached deb; no container starts."""
+        run = self.context.args.run
+        name = self.context.pkg.name
+        key = self.context.args.cache_key
+        self.context.put_event_into_queue(StdoutLine(
+            f'colcon-deb: {name} is unchanged, using its cached deb '
+            f'(key {key.full[:12]})\n'.encode()))
+        self.context.put_event_into_queue(PackageCached(name, key.full))
+        run.cached.add(name)
+        self.progress('publish')
+        path = repository.publish(run.deb_base, cached)
+        self.context.put_event_into_queue(
+            DebPublished(name, str(path), path.stat().st_size))
         return 0
 
     async def _build_with_retries(self, work):
@@ -94,6 +118,8 @@ class DebTask(TaskExtensionPoint):
                     attempt > run.retries or run.stop.is_set():
                 return outcome
             run.record_retry(self.context.pkg.name, outcome.reason)
+            self.context.put_event_into_queue(PackageRetry(
+                self.context.pkg.name, attempt + 1, outcome.reason))
             self._stderr(
                 f"colcon-deb: '{self.context.pkg.name}': {outcome.reason}; "
                 f'trying again in {run.retry_delay:g} s '
@@ -111,6 +137,7 @@ class DebTask(TaskExtensionPoint):
         package_args = self.context.args
         run = package_args.run
         deadline = None if not run.timeout else time.monotonic() + run.timeout
+        self.progress('dependencies')
         archives = out / 'archives'
         archives.mkdir()
         folders = [
@@ -129,7 +156,8 @@ class DebTask(TaskExtensionPoint):
             folders=folders + [
                 Folder(Path(package_args.path), '/src'),
                 Folder(debs, '/out', writable=True)],
-            network=False, **self._common()), deadline)
+            network=False, hostname='colcon-deb', **self._common()),
+            deadline)
         outcome.deb_folder = debs
         return outcome
 

@@ -26,6 +26,9 @@ from colcon_core.task import TaskContext
 from colcon_core.verb import VerbExtensionPoint
 from colcon_deb import repository
 from colcon_deb.builder_image import ensure_builder_image
+from colcon_deb.cache import DebCache
+from colcon_deb.cache import STRATEGIES
+from colcon_deb.cache_state import cache_states
 from colcon_deb.debian.control import control_paragraph
 from colcon_deb.debian.dependencies import relation
 from colcon_deb.dependency_resolution import prefix_setup_name
@@ -33,9 +36,12 @@ from colcon_deb.dependency_resolution import resolve
 from colcon_deb.dependency_resolution import workspace_rosdep_rules
 from colcon_deb.engine import DockerEngine
 from colcon_deb.engine import RUN_LABEL
+from colcon_deb.event import RunPhase
+from colcon_deb.output_folder import CACHE_FOLDER
 from colcon_deb.output_folder import check_free_space
 from colcon_deb.output_folder import locked_output_folder
 from colcon_deb.output_folder import parse_size
+from colcon_deb.package_keys import package_keys
 from colcon_deb.plan import format_plan
 from colcon_deb.plan import guess_codename
 from colcon_deb.plan import make_plan
@@ -50,11 +56,12 @@ TASK_GROUP = 'colcon_deb.task.deb'
 class DebPackageArguments:
     """What the job of one package needs to build its deb."""
 
-    def __init__(self, *, planned, spec, run):  # noqa: D107
+    def __init__(self, *, planned, spec, run, cache_key):  # noqa: D107
         self.path = str(planned.path.resolve())
         self.deb_name = planned.deb_name
         self.spec = spec
         self.run = run
+        self.cache_key = cache_key
 
 
 class DebVerb(VerbExtensionPoint):
@@ -131,6 +138,17 @@ class DebVerb(VerbExtensionPoint):
             help='Wait for another run on the same output folder to end '
                  'instead of failing')
         parser.add_argument(
+            '--cache', choices=STRATEGIES, default='conservative',
+            help='Reuse the deb of an unchanged package: none (always '
+                 'build), conservative (when nothing it is made from '
+                 'changed, its dependencies included) or aggressive (also '
+                 'when only its dependencies changed: faster, less safe) '
+                 '(default: %(default)s)')
+        parser.add_argument(
+            '--cache-dir', metavar='DIR',
+            help='Where the cached debs are kept; workspaces may share it '
+                 '(default: <deb-base>/.cache)')
+        parser.add_argument(
             '--dry-run', action='store_true',
             help='Print the plan (build order, levels, deb names and '
                  'versions) and build nothing')
@@ -141,16 +159,22 @@ class DebVerb(VerbExtensionPoint):
     def main(self, *, context):  # noqa: D102
         args = context.args
         check_arguments(args)
-        prefix = args.install_prefix or f'/opt/ros/{args.ros_distro}'
-        base_image = args.base_image or f'ros:{args.ros_distro}-ros-base'
+        prefix = install_prefix(args)
+        base_image = default_base_image(args)
 
+        phases = [RunPhase('discovering')]
         decorators = discover_packages(args)
         check_supported_types(decorators)
+        phases.append(RunPhase('planning'))
         plan = make_plan(
             decorators, ros_distro=args.ros_distro, prefix=prefix,
             revision=args.deb_revision, with_tests=args.run_tests)
+        deb_base = Path(os.path.abspath(args.deb_base))
+        cache = deb_cache(args)
         if args.dry_run:
-            print('\n'.join(format_plan(plan, guess_codename(base_image))))
+            states = cache_states(plan, args, base_image, cache)
+            print('\n'.join(format_plan(
+                plan, guess_codename(base_image), states)))
             return 0
         if not plan.packages:
             print('No packages selected')
@@ -158,14 +182,15 @@ class DebVerb(VerbExtensionPoint):
 
         engine = DockerEngine()
         engine.check()
-        deb_base = Path(os.path.abspath(args.deb_base))
         with locked_output_folder(deb_base, wait=args.wait_for_lock):
             check_free_space(
                 [('output folder', deb_base),
                  ("Docker's data", engine.data_root())],
                 parse_size(args.min_free_space))
             remove_stale_runs(engine)
-            run = Run(engine=engine, deb_base=deb_base, args=args)
+            run = Run(
+                engine=engine, deb_base=deb_base, args=args, cache=cache)
+            run.phases = phases
             run.work_dir.mkdir(parents=True)
             with stop_on_signals(run.stop):
                 try:
@@ -176,6 +201,23 @@ class DebVerb(VerbExtensionPoint):
             repository.write_index(deb_base)
         print(f'APT source: {repository.apt_source_line(deb_base)}')
         return rc
+
+
+def install_prefix(args):
+    """Return the prefix the debs install to."""
+    return args.install_prefix or f'/opt/ros/{args.ros_distro}'
+
+
+def default_base_image(args):
+    """Return the image the builder image starts from."""
+    return args.base_image or f'ros:{args.ros_distro}-ros-base'
+
+
+def deb_cache(args):
+    """Return the cache of the run's debs."""
+    return DebCache(
+        args.cache_dir or Path(os.path.abspath(args.deb_base)) / CACHE_FOLDER,
+        args.cache)
 
 
 def check_arguments(args):
@@ -208,22 +250,31 @@ def discover_packages(args):
 def build_debs(context, plan, decorators, run, base_image):
     """Make the builder image, resolve dependencies, build every deb."""
     args = context.args
+    run.phases.append(RunPhase('resolving dependencies'))
     run.image = ensure_builder_image(
         run.engine, base_image, on_line=lambda line: print(line, flush=True))
     resolution = resolve(
         run.engine, run.image, plan, rosdep_command=args.rosdep_command,
         rosdep_sources=args.rosdep_source, work_base=run.work_dir,
         labels=run.labels, stop=run.stop, on_stdout=sys.stdout.buffer.write,
-        on_stderr=sys.stderr.buffer.write)
+        on_stderr=sys.stderr.buffer.write,
+        cache=None if args.cache == 'none' else run.cache.folder)
     publish_prefix_setup(run.deb_base, plan, resolution)
+    keys = package_keys(
+        plan, image=run.image, resolution=resolution, args=args,
+        cache=run.cache)
 
     jobs = OrderedDict()
     for planned in plan.packages:
+        key, newest_source = keys[planned.name]
         spec = container_spec(plan, planned, resolution, args)
-        jobs[planned.name] = create_job(
-            planned, DebPackageArguments(planned=planned, spec=spec, run=run))
+        spec['source_date_epoch'] = newest_source
+        jobs[planned.name] = create_job(planned, DebPackageArguments(
+            planned=planned, spec=spec, run=run, cache_key=key))
 
-    def post_unselected_packages(*, event_queue):
+    def post_run_phases_and_unselected_packages(*, event_queue):
+        for phase in run.phases + [RunPhase('building')]:
+            event_queue.put((phase, None))
         for decorator in decorators:
             if not decorator.selected:
                 event_queue.put(
@@ -233,7 +284,7 @@ def build_debs(context, plan, decorators, run, base_image):
         else OnError.interrupt
     return execute_jobs(
         context, jobs, on_error=on_error,
-        pre_execution_callback=post_unselected_packages)
+        pre_execution_callback=post_run_phases_and_unselected_packages)
 
 
 @contextmanager
@@ -261,7 +312,9 @@ def stop_on_signals(stop):
 
 
 def print_summary(plan, run):
-    """Say which packages were tried again, failed or skipped, and why."""
+    """Say which packages were cached, tried again, failed or skipped."""
+    if run.cached:
+        print(f'Cached, not built again: {", ".join(sorted(run.cached))}')
     for name, reasons in sorted(run.retried.items()):
         print(f'Retried {name}: ' + '; '.join(reasons))
     for name, reason in sorted(run.failed.items()):
@@ -296,8 +349,7 @@ def publish_prefix_setup(deb_base, plan, resolution):
     rules = deb_base / 'rosdep.yaml'
     rules.write_text(yaml.safe_dump(workspace_rosdep_rules(plan)))
     if resolution.prefix_setup_deb:
-        repository.replace_package(deb_base, resolution.prefix_setup_deb)
-    repository.write_index(deb_base)
+        repository.publish(deb_base, resolution.prefix_setup_deb)
 
 
 def container_spec(plan, planned, resolution, args):

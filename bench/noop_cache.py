@@ -1,0 +1,119 @@
+#!/usr/bin/env python3
+# Copyright 2026 colcon-deb developers
+# Licensed under the Apache License, Version 2.0
+
+"""
+Time a no-op `colcon deb` on a generated workspace next to `colcon list`.
+
+A no-op run (nothing changed since the last run) must cost little more
+than colcon's own discovery: the target is within 3 s of `colcon list`.
+Both are timed in the same run of this script, on the same workspace, and
+compared; the machine's noise is in both.
+
+Usage: bench/noop_cache.py [--packages 100] [--repeat 3] [--keep DIR]
+Needs: Docker with the base image (default debian:bookworm), colcon-deb,
+and `colcon list` (pip install colcon-package-information).
+"""
+
+import argparse
+from pathlib import Path
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+SHARED_ROSDEP = Path(__file__).resolve().parents[2] / 'shared' / 'rosdep'
+
+
+def main():
+    """Generate, fill the cache once, then time both commands."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
+    parser.add_argument('--packages', type=int, default=100)
+    parser.add_argument('--repeat', type=int, default=3)
+    parser.add_argument('--base-image', default='debian:bookworm')
+    parser.add_argument('--keep', metavar='DIR', help='keep the workspace')
+    args = parser.parse_args()
+
+    workspace = Path(args.keep or tempfile.mkdtemp(prefix='noop-bench-'))
+    generate_workspace(workspace, args.packages)
+    deb = [
+        'colcon', 'deb', '--ros-distro', 'noetic',
+        '--base-image', args.base_image, '--parallel-workers', '2']
+    for name in ('base.yaml', 'python.yaml'):
+        deb += ['--rosdep-source', str(SHARED_ROSDEP / name)]
+
+    started = time.monotonic()
+    run(deb, workspace)
+    cold = time.monotonic() - started
+    noop = [timed(deb, workspace) for _ in range(args.repeat)]
+    listing = [timed(['colcon', 'list'], workspace)
+               for _ in range(args.repeat)]
+
+    deb_time, list_time = statistics.median(noop), statistics.median(listing)
+    print(f'{args.packages} packages, median of {args.repeat} runs each')
+    print('| measurement | seconds |')
+    print('|---|---|')
+    print(f'| cold colcon deb (fills the cache) | {cold:.1f} |')
+    print(f'| no-op colcon deb | {deb_time:.2f} |')
+    print(f'| colcon list | {list_time:.2f} |')
+    print(f'| difference | {deb_time - list_time:.2f} |')
+    print(f'| ratio no-op / list | {deb_time / list_time:.2f} |')
+    target = deb_time - list_time <= 3
+    print(f'target (within 3 s of colcon list): '
+          f"{'met' if target else 'NOT met'}")
+    if not args.keep:
+        shutil.rmtree(workspace, ignore_errors=True)
+    return 0
+
+
+def generate_workspace(root, count):
+    """
+    Generate `count` small CMake packages with a package.xml.
+
+    Package i depends on i - 1 and, every 5th, on i // 2 too: chains with
+    diamonds, as real workspaces have.
+    """
+    for index in range(count):
+        name = f'bench_{index:03d}'
+        depends = []
+        if index:
+            depends.append(f'bench_{index - 1:03d}')
+        if index % 5 == 0 and index > 1:
+            depends.append(f'bench_{index // 2:03d}')
+        folder = root / name
+        folder.mkdir(parents=True, exist_ok=True)
+        lines = ''.join(f'  <depend>{d}</depend>\n' for d in depends)
+        (folder / 'package.xml').write_text(
+            '<?xml version="1.0"?>\n<package format="3">\n'
+            f'  <name>{name}</name>\n  <version>1.0.0</version>\n'
+            f'  <description>Benchmark package {index}.</description>\n'
+            '  <maintainer email="b@example.org">Bench</maintainer>\n'
+            f'  <license>Apache-2.0</license>\n{lines}'
+            '  <export><build_type>cmake</build_type></export>\n'
+            '</package>\n')
+        (folder / 'CMakeLists.txt').write_text(
+            f'cmake_minimum_required(VERSION 3.10)\nproject({name} NONE)\n'
+            f'install(FILES package.xml DESTINATION share/{name})\n')
+
+
+def run(cmd, cwd):
+    """Run a command in the workspace; stop the benchmark if it fails."""
+    completed = subprocess.run(
+        cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        text=True)
+    if completed.returncode:
+        sys.exit(f"'{' '.join(cmd[:2])}' failed:\n{completed.stdout[-3000:]}")
+    return completed
+
+
+def timed(cmd, cwd):
+    """Return how many seconds a command took."""
+    started = time.monotonic()
+    run(cmd, cwd)
+    return time.monotonic() - started
+
+
+if __name__ == '__main__':
+    sys.exit(main())

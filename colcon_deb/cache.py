@@ -1,0 +1,229 @@
+# Copyright 2026 colcon-deb developers
+# Licensed under the Apache License, Version 2.0
+
+"""
+The content-hash cache: a package whose inputs did not change keeps its deb.
+
+A package's key covers its name and version, the content of its source
+tree, the build configuration and the system packages its rosdep keys
+resolved to; its full key adds the full keys of the workspace packages it
+depends on, so that a change reaches everything downstream.  A deb is
+reused only after its checksum is verified: a missing or corrupt entry is a
+miss, never an error.
+"""
+
+from dataclasses import asdict
+from dataclasses import dataclass
+from dataclasses import field
+import hashlib
+import json
+import os
+from pathlib import Path
+import shutil
+import tempfile
+
+from colcon_core.logging import colcon_logger
+
+logger = colcon_logger.getChild(__name__)
+
+# bump when what a key covers changes: old entries then never match
+KEY_FORMAT = 1
+STRATEGIES = ('none', 'conservative', 'aggressive')
+# folders no build reads: version control and byte code
+IGNORED_FOLDERS = {'.git', '.hg', '.svn', '__pycache__', '.pytest_cache'}
+# folders colcon leaves out of the workspace (build, install, log, deb, ...)
+IGNORE_MARKERS = ('COLCON_IGNORE', 'AMENT_IGNORE', 'CATKIN_IGNORE')
+
+
+@dataclass
+class CacheKey:
+    """What a package's deb is made from."""
+
+    package: str
+    version: str
+    source: str
+    configuration: str
+    resolution: str
+    dependencies: dict = field(default_factory=dict)
+
+    @property
+    def own(self):
+        """The key without the dependencies: what aggressive reuse asks."""
+        return _digest({
+            k: v for k, v in asdict(self).items() if k != 'dependencies'})
+
+    @property
+    def full(self):
+        """The key with the full keys of the dependencies."""
+        return _digest(asdict(self))
+
+    def changes_from(self, previous):
+        """Say which inputs differ from an earlier key, for --dry-run."""
+        if previous is None:
+            return ['never built']
+        changes = []
+        for name in ('version', 'source', 'configuration', 'resolution'):
+            if getattr(self, name) != previous.get(name):
+                changes.append({
+                    'version': 'version changed',
+                    'source': 'source changed',
+                    'configuration': 'build configuration changed',
+                    'resolution': 'system dependencies changed',
+                }[name])
+        old_dependencies = previous.get('dependencies', {})
+        for name, key in sorted(self.dependencies.items()):
+            if old_dependencies.get(name) != key:
+                changes.append(f'dependency {name} changed')
+        for name in sorted(set(old_dependencies) - set(self.dependencies)):
+            changes.append(f'dependency {name} removed')
+        return changes
+
+
+class DebCache:
+    """
+    Debs by key in a folder; several workspaces may share one.
+
+    Layout: `<folder>/<package>/<full key>.json` describes an entry and
+    `<folder>/<package>/<full key>.deb` is its deb; `<folder>/<package>/
+    last.json` is the key of the latest entry, to explain misses.
+    """
+
+    def __init__(self, folder, strategy='conservative'):  # noqa: D107
+        self.folder = Path(folder)
+        self.strategy = strategy
+
+    def lookup(self, key):
+        """
+        Return the path of a verified cached deb for the key, or None.
+
+        Conservative reuse needs the full key to match; aggressive reuse
+        also takes an entry whose own key matches (only dependencies
+        changed).
+        """
+        if self.strategy == 'none':
+            return None
+        entry = self._read(self._entry_path(key.package, key.full))
+        if entry is None and self.strategy == 'aggressive':
+            entry = self._find_own(key)
+        if entry is None:
+            return None
+        deb = self.folder / key.package / entry['deb']
+        if not _has_checksum(deb, entry['sha256']):
+            logger.warning(
+                f"cached deb of '{key.package}' is missing or corrupt; "
+                'building it again')
+            return None
+        return deb
+
+    def store(self, key, deb):
+        """Keep a deb for the key; the entry is written last, atomically."""
+        if self.strategy == 'none':
+            return
+        folder = self.folder / key.package
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / f'{key.full}.deb'
+        _copy_atomic(deb, target)
+        entry = {
+            'format': KEY_FORMAT, 'key': asdict(key), 'own': key.own,
+            'deb': target.name, 'deb_name': deb.name,
+            'sha256': _file_sha256(target)}
+        _write_atomic(
+            self._entry_path(key.package, key.full), json.dumps(entry))
+        _write_atomic(folder / 'last.json', json.dumps(asdict(key)))
+
+    def last_key(self, package):
+        """Return the key (as a dict) of the latest entry of a package."""
+        return self._read(self.folder / package / 'last.json')
+
+    def _entry_path(self, package, full_key):
+        return self.folder / package / f'{full_key}.json'
+
+    def _find_own(self, key):
+        for path in sorted((self.folder / key.package).glob('*.json')):
+            entry = self._read(path)
+            if entry and entry.get('own') == key.own:
+                return entry
+        return None
+
+    @staticmethod
+    def _read(path):
+        try:
+            data = json.loads(Path(path).read_text())
+        except (OSError, ValueError):
+            return None
+        return data if isinstance(data, dict) else None
+
+
+def source_digest(path):
+    """
+    Hash every file of a package's source a build can read.
+
+    Returns the digest and the newest modification time (the timestamp of
+    reproducible debs).  Version control folders, byte code and folders
+    with an ignore marker (colcon's build, install and log folders) are
+    left out.
+    """
+    path = Path(path)
+    digest = hashlib.sha256()
+    newest = 0
+    for root, folders, files in os.walk(path):
+        folders[:] = sorted(
+            f for f in folders if f not in IGNORED_FOLDERS and not any(
+                (Path(root) / f / m).exists() for m in IGNORE_MARKERS))
+        for name in sorted(files):
+            if name.endswith('.pyc'):
+                continue
+            file_path = Path(root) / name
+            relative = file_path.relative_to(path).as_posix()
+            stat = file_path.lstat()
+            newest = max(newest, int(stat.st_mtime))
+            if file_path.is_symlink():
+                content = b'link:' + os.readlink(file_path).encode()
+            else:
+                content = _file_sha256(file_path).encode()
+                if stat.st_mode & 0o111:
+                    content += b':x'
+            digest.update(relative.encode() + b'\0' + content + b'\0')
+    return digest.hexdigest(), newest
+
+
+def configuration_digest(values):
+    """Hash the build configuration (a JSON-serialisable dict)."""
+    return _digest(values)
+
+
+def _digest(values):
+    return hashlib.sha256(json.dumps(
+        values, sort_keys=True).encode()).hexdigest()
+
+
+def _file_sha256(path):
+    digest = hashlib.sha256()
+    with open(path, 'rb') as f:
+        for chunk in iter(lambda: f.read(1 << 20), b''):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _has_checksum(path, sha256):
+    try:
+        return _file_sha256(path) == sha256
+    except OSError:
+        return False
+
+
+def _copy_atomic(source, target):
+    with tempfile.NamedTemporaryFile(
+            dir=target.parent, prefix=f'.{target.name}.', suffix='.tmp',
+            delete=False) as temporary:
+        with open(source, 'rb') as f:
+            shutil.copyfileobj(f, temporary)
+    os.replace(temporary.name, target)
+
+
+def _write_atomic(path, text):
+    with tempfile.NamedTemporaryFile(
+            'w', dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp',
+            delete=False) as temporary:
+        temporary.write(text)
+    os.replace(temporary.name, path)

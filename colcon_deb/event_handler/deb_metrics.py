@@ -1,0 +1,74 @@
+# Copyright 2026 colcon-deb developers
+# Licensed under the Apache License, Version 2.0
+
+"""The figures of a `deb` run, printed when it ends."""
+
+from colcon_core.event_handler import EventHandlerExtensionPoint
+from colcon_core.event_handler import format_duration
+from colcon_core.event_reactor import EventReactorShutdown
+from colcon_core.output_style import Style
+from colcon_core.plugin_system import satisfies_version
+from colcon_deb.event_handler.run_record import ENDED
+from colcon_deb.event_handler.run_record import FAILED
+from colcon_deb.event_handler.run_record import is_deb_run
+from colcon_deb.event_handler.run_record import RunRecord
+
+
+class DebMetricsEventHandler(EventHandlerExtensionPoint):
+    """
+    Print the times, sizes, cache hits and failures of a deb run.
+
+    The extension handles events of the following types:
+    - :py:class:`colcon_core.event_reactor.EventReactorShutdown`
+    - the events folded by
+      :py:class:`colcon_deb.event_handler.run_record.RunRecord`
+    """
+
+    def __init__(self):  # noqa: D107
+        super().__init__()
+        satisfies_version(
+            EventHandlerExtensionPoint.EXTENSION_POINT_VERSION, '^1.0')
+        self.record = RunRecord()
+
+    def __call__(self, event):  # noqa: D102
+        if not is_deb_run(self.context):
+            return
+        self.record.fold(event)
+        if isinstance(event[0], EventReactorShutdown):
+            print('\n'.join(metrics_lines(self.record)), flush=True)
+
+
+def metrics_lines(record):
+    """
+    Return the lines of the metrics block of an ended run.
+
+    Package times count the packages whose job ran to its end; the cache
+    hit rate is the share of them that reused a cached deb.
+    """
+    totals = record.totals()
+    ended = record.with_status(*ENDED)
+    lines = [
+        Style.Strong('Metrics:') +
+        f' {format_duration(totals["duration"])} in total',
+        f"  packages: {totals['packages']} ({totals['succeeded']} built, "
+        f"{totals['cached']} cached, {totals['failed']} failed, "
+        f"{totals['skipped']} skipped)",
+    ]
+    if ended:
+        end = record.end()
+        durations = {p.name: p.duration(end) for p in ended}
+        slowest = max(durations, key=lambda name: (durations[name], name))
+        average = sum(durations.values()) / len(durations)
+        lines.append(
+            f'  package time: {format_duration(average)} on average, '
+            f'slowest {slowest} ({format_duration(durations[slowest])})')
+        lines.append(
+            f"  cache hits: {totals['cached']} of {len(ended)} "
+            f"({100 * totals['cached'] / len(ended):.0f}%)")
+    lines.append(
+        f"  published debs: {totals['deb_bytes'] / 1e6:.1f} MB")
+    lines.append(f"  retries: {totals['retries']}")
+    failed = sorted(p.name for p in record.with_status(FAILED))
+    names = f" ({', '.join(failed)})" if failed else ''
+    lines.append(f'  failures: {len(failed)}{names}')
+    return lines

@@ -1,0 +1,2 @@
+# Copyright 2026 colcon-deb developers
+# Licensed under the Apache License, Version 2.0

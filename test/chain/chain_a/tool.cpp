@@ -1,0 +1,2 @@
+#include <cstdio>
+int main() { std::puts("chain_a"); return 0; }
