@@ -37,6 +37,8 @@ class Resolution:
     system_packages: dict
     prefix_setup_deb: Path = None
     digest: str = None
+    # the packages the builder image has installed
+    installed: frozenset = frozenset()
 
 
 def workspace_rosdep_rules(plan):
@@ -140,7 +142,8 @@ def _resolution(result, digest, work_base):
         architecture=result['architecture'],
         system_packages={
             k: v['packages'] for k, v in result['resolved'].items()},
-        prefix_setup_deb=setup_deb, digest=digest)
+        prefix_setup_deb=setup_deb, digest=digest,
+        installed=frozenset(result.get('installed', ())))
 
 
 def prepare_request(plan, rosdep_command):

@@ -36,6 +36,10 @@ def main():
     result = {
         'codename': os_release().get('VERSION_CODENAME', ''),
         'architecture': check_output(['dpkg', '--print-architecture']),
+        # what the image has already needs no download
+        'installed': check_output(
+            ['dpkg-query', '--show', '--showformat', '${Package}\n'])
+        .split(),
     }
     add_rosdep_sources(spec['rosdep_command'])
     update_rosdep(spec['rosdep_command'])

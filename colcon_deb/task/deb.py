@@ -143,7 +143,7 @@ class DebTask(TaskExtensionPoint):
         folders = [
             Folder(run.deb_base, '/repo'),
             Folder(archives, '/archives', writable=True)]
-        if package_args.spec['install']:
+        if package_args.spec['download']:
             outcome = await self._run(ContainerSpec(
                 image=run.image, command=['python3', SCRIPT, 'download'],
                 folders=folders, network=True, **self._common()), deadline)

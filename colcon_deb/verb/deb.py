@@ -364,8 +364,12 @@ def container_spec(plan, planned, resolution, args):
         package=planned.package, deb_name=planned.deb_name, version=version,
         architecture='@ARCHITECTURE@', depends=[d for d in depends if d])
     install = []
+    system = []
     for dependency in planned.build_depends:
-        install += resolved_names(plan, resolution, dependency.name)
+        names = resolved_names(plan, resolution, dependency.name)
+        install += names
+        if dependency.name not in plan.workspace_deb_names:
+            system += [n for n in names if n not in resolution.installed]
     return {
         'name': planned.name,
         'build_type': planned.build_type,
@@ -374,6 +378,9 @@ def container_spec(plan, planned, resolution, args):
         'ros_distro': plan.ros_distro,
         'ros_version': plan.ros_version,
         'install': sorted(set(install)),
+        # workspace debs come from the output folder and the image has some
+        # system packages: only the others need a download with network
+        'download': bool(system),
         'control': control.dump(),
         'cmake_args': args.cmake_args or [],
         'run_tests': args.run_tests,
