@@ -17,43 +17,21 @@ from colcon_core.event.output import StderrLine
 from colcon_core.event.output import StdoutLine
 from colcon_core.event.timer import TimerEvent
 from colcon_core.event_reactor import EventReactorShutdown
+from colcon_deb.event import PackageCached
 from colcon_deb.event import PackageFailure
 from colcon_deb.event import PackageRetry
 from colcon_deb.event_handler.deb_progress import DebProgressEventHandler
 from colcon_deb.event_handler.deb_progress import render_progress
 from colcon_deb.event_handler.deb_progress import status_line
 from colcon_deb.event_handler.run_record import RunRecord
+from event_helpers import Clock
+from event_helpers import FakeJob
 from rich.console import Console
 
 ESCAPE = re.compile(r'\x1b\[[0-?]*[ -/]*[@-~]')
 SHOW_CURSOR = '\x1b[?25h'
 HIDE_CURSOR = '\x1b[?25l'
 CLEAR_LINE_ABOVE = '\x1b[1A\x1b[2K'
-
-
-class Clock:
-    """A clock the test moves by hand."""
-
-    def __init__(self, now=1000.0):  # noqa: D107
-        self.now = now
-
-    def __call__(self):
-        """Tell the time the test set."""
-        return self.now
-
-
-class FakeJob:
-    """What handlers use of colcon's Job: its identifier."""
-
-    def __init__(self, identifier):  # noqa: D107
-        self.identifier = identifier
-
-
-class PackageCached:
-    """Stands in for the cache's event, which handlers know by name."""
-
-    def __init__(self, identifier):  # noqa: D107
-        self.identifier = identifier
 
 
 def post(observer, data, name=None):
@@ -72,7 +50,7 @@ def three_packages(observer, clock):
     # colcon passes the dependencies of the task context: a dict
     post(observer, JobQueued('calc_cli', {'calc_core': None}), 'calc_cli')
     post(observer, JobStarted('calc_plain'), 'calc_plain')
-    post(observer, PackageCached('calc_plain'), 'calc_plain')
+    post(observer, PackageCached('calc_plain', 'key'), 'calc_plain')
     clock.now += 1
     post(observer, JobEnded('calc_plain', 0), 'calc_plain')
     post(observer, JobStarted('calc_core'), 'calc_core')

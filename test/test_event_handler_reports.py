@@ -17,6 +17,7 @@ from colcon_core.event.output import StdoutLine
 from colcon_core.event.timer import TimerEvent
 from colcon_core.event_reactor import EventReactorShutdown
 from colcon_deb.event import DebPublished
+from colcon_deb.event import PackageCached
 from colcon_deb.event import PackageFailure
 from colcon_deb.event import PackageRetry
 from colcon_deb.event import RUN_PHASES
@@ -27,35 +28,12 @@ from colcon_deb.event_handler.deb_report import DebReportEventHandler
 from colcon_deb.event_handler.deb_trace import DebTraceEventHandler
 from colcon_deb.event_handler.run_record import RunRecord
 from colcon_deb.event_handler.run_record import write_atomically
+from event_helpers import Clock
+from event_helpers import FakeJob
 import pytest
 
 PACKAGES = ('calc_core', 'calc_plain', 'calc_cli', 'calc_py')
 CORE_DEB = 'ros-humble-calc-core_1.0.0-0jammy_amd64.deb'
-
-
-class Clock:
-    """A clock the test moves by hand."""
-
-    def __init__(self, now=100.0):  # noqa: D107
-        self.now = now
-
-    def __call__(self):
-        """Tell the time the test set."""
-        return self.now
-
-
-class FakeJob:
-    """What handlers use of colcon's Job: its identifier."""
-
-    def __init__(self, identifier):  # noqa: D107
-        self.identifier = identifier
-
-
-class PackageCached:
-    """Stands in for the cache's event, which handlers know by name."""
-
-    def __init__(self, identifier):  # noqa: D107
-        self.identifier = identifier
 
 
 def run_events():
@@ -77,7 +55,7 @@ def run_events():
     yield 101, JobStarted('calc_core'), 'calc_core'
     yield 101, JobStarted('calc_plain'), 'calc_plain'
     yield 102, JobProgress('calc_core', 'dependencies'), 'calc_core'
-    yield 102, PackageCached('calc_plain'), 'calc_plain'
+    yield 102, PackageCached('calc_plain', 'key'), 'calc_plain'
     yield 103, DebPublished(
         'calc_plain', '/ws/deb/ros-humble-calc-plain_2.0.0_all.deb', 1000), \
         'calc_plain'
@@ -119,7 +97,7 @@ def deb_args(tmp_path, **extra):
 
 def play(handler_class, args, events=None):
     """Feed a handler the events with its record on a hand-moved clock."""
-    clock = Clock()
+    clock = Clock(100.0)
     handler = handler_class()
     handler.context = SimpleNamespace(args=args)
     handler.record = RunRecord(clock=clock)

@@ -38,17 +38,13 @@ from datetime import datetime
 from datetime import timezone
 import xml.etree.ElementTree as ElementTree
 
-from colcon_core.event_handler import EventHandlerExtensionPoint
-from colcon_core.event_reactor import EventReactorShutdown
-from colcon_core.plugin_system import satisfies_version
 from colcon_deb.event_handler.run_record import CACHED
 from colcon_deb.event_handler.run_record import clean_lines
 from colcon_deb.event_handler.run_record import FAILED
-from colcon_deb.event_handler.run_record import is_deb_run
 from colcon_deb.event_handler.run_record import output_path
 from colcon_deb.event_handler.run_record import QUEUED
+from colcon_deb.event_handler.run_record import RecordingEventHandler
 from colcon_deb.event_handler.run_record import RUNNING
-from colcon_deb.event_handler.run_record import RunRecord
 from colcon_deb.event_handler.run_record import SKIPPED
 from colcon_deb.event_handler.run_record import write_atomically
 
@@ -56,7 +52,7 @@ JUNIT_NAME = 'junit.xml'
 SUITE_NAME = 'colcon-deb'
 
 
-class DebJUnitEventHandler(EventHandlerExtensionPoint):
+class DebJUnitEventHandler(RecordingEventHandler):
     """
     Write junit.xml, a test case per package, when a deb run ends.
 
@@ -66,20 +62,9 @@ class DebJUnitEventHandler(EventHandlerExtensionPoint):
       :py:class:`colcon_deb.event_handler.run_record.RunRecord`
     """
 
-    def __init__(self):  # noqa: D107
-        super().__init__()
-        satisfies_version(
-            EventHandlerExtensionPoint.EXTENSION_POINT_VERSION, '^1.0')
-        self.record = RunRecord()
-
-    def __call__(self, event):  # noqa: D102
-        if not is_deb_run(self.context):
-            return
-        self.record.fold(event)
-        if isinstance(event[0], EventReactorShutdown):
-            write_atomically(
-                output_path(self.context, JUNIT_NAME),
-                junit_xml(self.record))
+    def at_end(self):  # noqa: D102
+        write_atomically(
+            output_path(self.context, JUNIT_NAME), junit_xml(self.record))
 
 
 def junit_xml(record):

@@ -3,18 +3,14 @@
 
 """The figures of a `deb` run, printed when it ends."""
 
-from colcon_core.event_handler import EventHandlerExtensionPoint
 from colcon_core.event_handler import format_duration
-from colcon_core.event_reactor import EventReactorShutdown
 from colcon_core.output_style import Style
-from colcon_core.plugin_system import satisfies_version
 from colcon_deb.event_handler.run_record import ENDED
 from colcon_deb.event_handler.run_record import FAILED
-from colcon_deb.event_handler.run_record import is_deb_run
-from colcon_deb.event_handler.run_record import RunRecord
+from colcon_deb.event_handler.run_record import RecordingEventHandler
 
 
-class DebMetricsEventHandler(EventHandlerExtensionPoint):
+class DebMetricsEventHandler(RecordingEventHandler):
     """
     Print the times, sizes, cache hits and failures of a deb run.
 
@@ -24,18 +20,8 @@ class DebMetricsEventHandler(EventHandlerExtensionPoint):
       :py:class:`colcon_deb.event_handler.run_record.RunRecord`
     """
 
-    def __init__(self):  # noqa: D107
-        super().__init__()
-        satisfies_version(
-            EventHandlerExtensionPoint.EXTENSION_POINT_VERSION, '^1.0')
-        self.record = RunRecord()
-
-    def __call__(self, event):  # noqa: D102
-        if not is_deb_run(self.context):
-            return
-        self.record.fold(event)
-        if isinstance(event[0], EventReactorShutdown):
-            print('\n'.join(metrics_lines(self.record)), flush=True)
+    def at_end(self):  # noqa: D102
+        print('\n'.join(metrics_lines(self.record)), flush=True)
 
 
 def metrics_lines(record):

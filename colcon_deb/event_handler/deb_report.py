@@ -56,12 +56,8 @@ from datetime import datetime
 from datetime import timezone
 import json
 
-from colcon_core.event_handler import EventHandlerExtensionPoint
-from colcon_core.event_reactor import EventReactorShutdown
-from colcon_core.plugin_system import satisfies_version
-from colcon_deb.event_handler.run_record import is_deb_run
 from colcon_deb.event_handler.run_record import output_path
-from colcon_deb.event_handler.run_record import RunRecord
+from colcon_deb.event_handler.run_record import RecordingEventHandler
 from colcon_deb.event_handler.run_record import write_atomically
 
 REPORT_NAME = 'report.json'
@@ -73,7 +69,7 @@ CONFIGURATION_KEYS = (
     'cmake_args', 'run_tests', 'continue_on_error')
 
 
-class DebReportEventHandler(EventHandlerExtensionPoint):
+class DebReportEventHandler(RecordingEventHandler):
     """
     Write report.json into the output folder when a deb run ends.
 
@@ -83,21 +79,11 @@ class DebReportEventHandler(EventHandlerExtensionPoint):
       :py:class:`colcon_deb.event_handler.run_record.RunRecord`
     """
 
-    def __init__(self):  # noqa: D107
-        super().__init__()
-        satisfies_version(
-            EventHandlerExtensionPoint.EXTENSION_POINT_VERSION, '^1.0')
-        self.record = RunRecord()
-
-    def __call__(self, event):  # noqa: D102
-        if not is_deb_run(self.context):
-            return
-        self.record.fold(event)
-        if isinstance(event[0], EventReactorShutdown):
-            report = make_report(self.record, self.context.args)
-            write_atomically(
-                output_path(self.context, REPORT_NAME),
-                json.dumps(report, indent=2) + '\n')
+    def at_end(self):  # noqa: D102
+        report = make_report(self.record, self.context.args)
+        write_atomically(
+            output_path(self.context, REPORT_NAME),
+            json.dumps(report, indent=2) + '\n')
 
 
 def make_report(record, args):

@@ -30,12 +30,8 @@ Metadata events (`"ph": "M"`) name the process and the tracks
 
 import json
 
-from colcon_core.event_handler import EventHandlerExtensionPoint
-from colcon_core.event_reactor import EventReactorShutdown
-from colcon_core.plugin_system import satisfies_version
-from colcon_deb.event_handler.run_record import is_deb_run
 from colcon_deb.event_handler.run_record import output_path
-from colcon_deb.event_handler.run_record import RunRecord
+from colcon_deb.event_handler.run_record import RecordingEventHandler
 from colcon_deb.event_handler.run_record import write_atomically
 
 TRACE_NAME = 'trace.json'
@@ -43,7 +39,7 @@ PID = 1
 RUN_TRACK = 0
 
 
-class DebTraceEventHandler(EventHandlerExtensionPoint):
+class DebTraceEventHandler(RecordingEventHandler):
     """
     Write trace.json, the timeline of the workers, when a deb run ends.
 
@@ -53,20 +49,10 @@ class DebTraceEventHandler(EventHandlerExtensionPoint):
       :py:class:`colcon_deb.event_handler.run_record.RunRecord`
     """
 
-    def __init__(self):  # noqa: D107
-        super().__init__()
-        satisfies_version(
-            EventHandlerExtensionPoint.EXTENSION_POINT_VERSION, '^1.0')
-        self.record = RunRecord()
-
-    def __call__(self, event):  # noqa: D102
-        if not is_deb_run(self.context):
-            return
-        self.record.fold(event)
-        if isinstance(event[0], EventReactorShutdown):
-            write_atomically(
-                output_path(self.context, TRACE_NAME),
-                json.dumps(make_trace(self.record)) + '\n')
+    def at_end(self):  # noqa: D102
+        write_atomically(
+            output_path(self.context, TRACE_NAME),
+            json.dumps(make_trace(self.record)) + '\n')
 
 
 def make_trace(record):

@@ -31,9 +31,12 @@ from colcon_core.event.job import JobSkipped
 from colcon_core.event.job import JobStarted
 from colcon_core.event.output import StderrLine
 from colcon_core.event.output import StdoutLine
+from colcon_core.event_handler import EventHandlerExtensionPoint
 from colcon_core.event_reactor import EventReactorShutdown
+from colcon_core.plugin_system import satisfies_version
 from colcon_core.subprocess import SIGINT_RESULT
 from colcon_deb.event import DebPublished
+from colcon_deb.event import PackageCached
 from colcon_deb.event import PackageFailure
 from colcon_deb.event import PackageRetry
 from colcon_deb.event import RunPhase
@@ -242,6 +245,7 @@ class RunRecord:
             DebPublished: self._published,
             PackageFailure: self._failure,
             PackageRetry: self._retry,
+            PackageCached: self._cached,
             EventReactorShutdown: self._shutdown,
         }
 
@@ -254,9 +258,6 @@ class RunRecord:
         """
         data, job = event
         fold = self._folds.get(type(data))
-        # the cache's event is known by its name: it may not be installed
-        if fold is None and type(data).__name__ == 'PackageCached':
-            fold = self._cached
         if fold is None:
             return None
         return fold(data, job, self.clock())
@@ -452,3 +453,28 @@ class RunRecord:
 
     def _shutdown(self, data, job, now):
         self.ended = now
+
+
+class RecordingEventHandler(EventHandlerExtensionPoint):
+    """
+    A handler that folds a deb run's events and acts when the run ends.
+
+    Subclasses implement `at_end()`; `self.record` holds the run.
+    """
+
+    def __init__(self):  # noqa: D107
+        super().__init__()
+        satisfies_version(
+            EventHandlerExtensionPoint.EXTENSION_POINT_VERSION, '^1.0')
+        self.record = RunRecord()
+
+    def __call__(self, event):  # noqa: D102
+        if not is_deb_run(self.context):
+            return
+        self.record.fold(event)
+        if isinstance(event[0], EventReactorShutdown):
+            self.at_end()
+
+    def at_end(self):
+        """Report the run: print it or write a file."""
+        raise NotImplementedError()
