@@ -21,6 +21,7 @@ import tempfile
 from colcon_deb.debian.names import check_deb_name
 from colcon_deb.debian.names import check_deb_version
 from debian.deb822 import Deb822
+from debian.deb822 import Packages
 from debian.deb822 import Release
 from debian.debfile import DebFile
 from debian.debian_support import Version
@@ -150,6 +151,17 @@ def _same_content(a, b):
                 return False
             if not chunk:
                 return True
+
+
+def read_index(folder: Path) -> dict:
+    """Return the paragraphs of the folder's Packages index by package."""
+    try:
+        with (Path(folder) / 'Packages').open() as f:
+            return {
+                p['Package']: p
+                for p in Packages.iter_paragraphs(f, use_apt_pkg=False)}
+    except FileNotFoundError:
+        return {}
 
 
 def apt_source_line(folder: Path) -> str:

@@ -44,6 +44,8 @@ class Run:
         self.cached = set()
         # RunPhase events of the run before its jobs start
         self.phases = []
+        # the packages the builder image has installed
+        self.installed = frozenset()
 
     def record_retry(self, package_name, reason):
         """Remember why a package was tried again, for the summary."""

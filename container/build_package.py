@@ -16,7 +16,6 @@ built so far), /archives (the downloaded dependencies), and to build /src
 Python standard library is used.
 """
 
-import fcntl
 import hashlib
 import json
 import os
@@ -42,8 +41,6 @@ PREFIX_SETUP_FILES = (
     'local_setup.bash', 'local_setup.sh', 'local_setup.zsh',
     'setup.bash', 'setup.sh', 'setup.zsh')
 
-# the host rewrites the index of /repo under an exclusive lock on this file
-INDEX_LOCK = REPO / '.index.lock'
 # the downloaded dependencies, shared by the two containers of a build
 ARCHIVES = Path('/archives')
 # a download that fails for no reason of ours is tried again
@@ -76,9 +73,9 @@ def main(argv):
     spec = json.loads(os.environ['COLCON_DEB_SPEC'])
     try:
         if argv == ['download']:
-            download_dependencies(spec['install'])
+            download_dependencies(spec)
             return 0
-        install_dependencies(spec['install'])
+        install_dependencies(spec)
         env = build_environment(spec)
         phase('build')
         stage_root = build(spec, env)
@@ -106,7 +103,7 @@ def call(cmd, exit_code, **kwargs):
             exit_code)
 
 
-def download_dependencies(names):
+def download_dependencies(spec):
     """
     Download the build dependencies into /archives (with network).
 
@@ -114,10 +111,7 @@ def download_dependencies(names):
     the image's package lists are older than the mirror, they are
     refreshed and handed over to the build container with the downloads.
     """
-    update_run_repository()
-    if not names:
-        return
-    download = apt_install(names, '--download-only')
+    download = apt_install(spec, '--download-only')
     try:
         call(download, EXIT_DEPENDENCIES, env=APT_ENV)
     except StepFailed:
@@ -130,42 +124,28 @@ def download_dependencies(names):
         call(download, EXIT_DEPENDENCIES, env=APT_ENV)
 
 
-def install_dependencies(names):
+def install_dependencies(spec):
     """Install the downloaded build dependencies (without network)."""
     if (ARCHIVES / 'lists').is_dir():
         APT_OPTIONS.extend(('-o', f"Dir::State::Lists={ARCHIVES / 'lists'}"))
-    update_run_repository()
-    if names:
-        call(apt_install(names), EXIT_DEPENDENCIES, env=APT_ENV)
+    if spec['install'] or spec['workspace_debs']:
+        call(apt_install(spec), EXIT_DEPENDENCIES, env=APT_ENV)
 
 
-def apt_install(names, *options):
-    """Return the apt-get command that installs packages via /archives."""
+def apt_install(spec, *options):
+    """
+    Return the apt-get command that installs the dependencies.
+
+    System packages come from /archives, the workspace debs straight from
+    the output folder: no package list of the output folder is read, so
+    apt's cache of the image's lists stays valid.
+    """
     (ARCHIVES / 'partial').mkdir(parents=True, exist_ok=True)
+    debs = [str(REPO / name) for name in spec['workspace_debs']]
     return [
         'apt-get', 'install', '-y', '-q', '--no-install-recommends',
         *APT_OPTIONS, '-o', f'Dir::Cache::Archives={ARCHIVES}', *options,
-        *names]
-
-
-def update_run_repository():
-    """
-    Read the index of the debs this run built so far.
-
-    Only this source is refreshed: the image has the mirror's lists.  A
-    shared lock keeps the host from rewriting the index meanwhile.
-    """
-    if not (REPO / 'Packages').exists():
-        return
-    sources = Path('/etc/apt/sources.list.d/colcon-deb.list')
-    sources.write_text('deb [trusted=yes] file:/repo ./\n')
-    with open(INDEX_LOCK) as lock:
-        fcntl.flock(lock, fcntl.LOCK_SH)
-        call([
-            'apt-get', 'update', '-q', *APT_OPTIONS,
-            '-o', f'Dir::Etc::sourcelist={sources}',
-            '-o', 'Dir::Etc::sourceparts=-',
-            '-o', 'APT::Get::List-Cleanup=0'], EXIT_DEPENDENCIES, env=APT_ENV)
+        *spec['install'], *debs]
 
 
 def build_environment(spec):

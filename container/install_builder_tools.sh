@@ -25,4 +25,6 @@ if [ ! -d /etc/ros/rosdep/sources.list.d ] || \
     [ -z "$(ls -A /etc/ros/rosdep/sources.list.d)" ]; then
   rosdep init || echo 'rosdep init failed; continuing without defaults'
 fi
-apt-get clean
+# keep apt's cache of the package lists: every build container reads them
+rm -f /var/cache/apt/archives/*.deb
+apt-cache gencaches

@@ -32,7 +32,7 @@ def test_dry_run_prints_the_plan_without_docker(tmp_path):
     assert completed.returncode == 0, completed.stdout
     lines = completed.stdout.splitlines()
     assert lines[0] == \
-        '6 packages in 4 levels, ROS distro humble, prefix /opt/ros/humble:'
+        '7 packages in 4 levels, ROS distro humble, prefix /opt/ros/humble:'
     order = [line.split()[2] for line in lines[1:]]
     assert order.index('calc_core') < order.index('calc_headers') < \
         order.index('calc_cli') < order.index('calc_py')

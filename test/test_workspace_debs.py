@@ -22,9 +22,11 @@ import pytest
 
 pytestmark = pytest.mark.docker
 
+# calc_catkin_user needs only calc_catkin, whose deb needs Debian's roscpp:
+# its build must get those although its own dependencies are all installed
 DEBS = {
     'calc_core', 'calc_headers', 'calc_plain', 'calc_cli', 'calc_py',
-    'calc_catkin'}
+    'calc_catkin', 'calc_catkin_user'}
 DOWNSTREAM = Path(__file__).parent / 'downstream'
 
 

@@ -27,6 +27,7 @@ from colcon_deb.event import DebPublished
 from colcon_deb.event import PackageCached
 from colcon_deb.event import PackageFailure
 from colcon_deb.event import PackageRetry
+from debian.deb822 import PkgRelation
 
 logger = colcon_logger.getChild(__name__)
 
@@ -132,18 +133,21 @@ class DebTask(TaskExtensionPoint):
         Download the dependencies with network, then build without.
 
         Only the download may reach the package mirror; the build container
-        installs from what was downloaded.
+        installs from what was downloaded.  Without anything to download
+        (workspace debs, packages the image has), there is no download.
         """
         package_args = self.context.args
         run = package_args.run
         deadline = None if not run.timeout else time.monotonic() + run.timeout
         self.progress('dependencies')
+        workspace_debs, system = self._dependencies()
+        self._spec = dict(package_args.spec, workspace_debs=workspace_debs)
         archives = out / 'archives'
         archives.mkdir()
         folders = [
             Folder(run.deb_base, '/repo'),
             Folder(archives, '/archives', writable=True)]
-        if package_args.spec['download']:
+        if system - run.installed:
             outcome = await self._run(ContainerSpec(
                 image=run.image, command=['python3', SCRIPT, 'download'],
                 folders=folders, network=True, **self._common()), deadline)
@@ -161,12 +165,46 @@ class DebTask(TaskExtensionPoint):
         outcome.deb_folder = debs
         return outcome
 
+    def _dependencies(self):
+        """
+        Return the workspace debs to install and the system packages needed.
+
+        The workspace debs are those of the packages this one depends on,
+        as they are in the output folder now; the system packages are its
+        own build dependencies and what those debs depend on.
+        """
+        run = self.context.args.run
+        spec = self.context.args.spec
+        index = repository.read_index(run.deb_base)
+        system = set(spec['install'])
+        debs, seen = [], set()
+        pending = list(spec['workspace_dependencies'])
+        while pending:
+            name = pending.pop()
+            if name in seen:
+                continue
+            seen.add(name)
+            paragraph = index.get(name)
+            if paragraph is None:
+                # never built: apt says so when it cannot install it
+                system.add(name)
+                continue
+            debs.append(paragraph['Filename'])
+            for relation in PkgRelation.parse_relations(
+                    paragraph.get('Depends', '')):
+                dependency = relation[0]['name']
+                if dependency in index:
+                    pending.append(dependency)
+                else:
+                    system.add(dependency)
+        return sorted(debs), system
+
     def _common(self):
         """Return what both containers of a package share."""
         run = self.context.args.run
         return {
             'environment': {
-                'COLCON_DEB_SPEC': json.dumps(self.context.args.spec),
+                'COLCON_DEB_SPEC': json.dumps(self._spec),
                 'HOST_USER': f'{os.getuid()}:{os.getgid()}',
             },
             'labels': {

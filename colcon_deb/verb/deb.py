@@ -260,6 +260,7 @@ def build_debs(context, plan, decorators, run, base_image):
         on_stderr=sys.stderr.buffer.write,
         cache=None if args.cache == 'none' else run.cache.folder)
     publish_prefix_setup(run.deb_base, plan, resolution)
+    run.installed = resolution.installed
     keys = package_keys(
         plan, image=run.image, resolution=resolution, args=args,
         cache=run.cache)
@@ -364,12 +365,9 @@ def container_spec(plan, planned, resolution, args):
         package=planned.package, deb_name=planned.deb_name, version=version,
         architecture='@ARCHITECTURE@', depends=[d for d in depends if d])
     install = []
-    system = []
     for dependency in planned.build_depends:
-        names = resolved_names(plan, resolution, dependency.name)
-        install += names
         if dependency.name not in plan.workspace_deb_names:
-            system += [n for n in names if n not in resolution.installed]
+            install += resolved_names(plan, resolution, dependency.name)
     return {
         'name': planned.name,
         'build_type': planned.build_type,
@@ -377,10 +375,11 @@ def container_spec(plan, planned, resolution, args):
         'prefix': plan.prefix,
         'ros_distro': plan.ros_distro,
         'ros_version': plan.ros_version,
+        # system packages; the workspace debs are found when the job starts
         'install': sorted(set(install)),
-        # workspace debs come from the output folder and the image has some
-        # system packages: only the others need a download with network
-        'download': bool(system),
+        'workspace_dependencies': [
+            plan.workspace_deb_names[n]
+            for n in planned.all_workspace_dependencies],
         'control': control.dump(),
         'cmake_args': args.cmake_args or [],
         'run_tests': args.run_tests,

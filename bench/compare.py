@@ -1,0 +1,296 @@
+#!/usr/bin/env python3
+# Copyright 2026 colcon-deb developers
+# Licensed under the Apache License, Version 2.0
+
+"""
+Measure colcon deb against the floor (plain colcon build) and a bloom loop.
+
+On one generated workspace, in one run of this script, on this machine:
+(a) `colcon build` of the workspace in one builder container, same
+    parallelism: the floor (its dependency installation is timed apart);
+(b) the bloom loop: for each package in build order `bloom-generate
+    rosdebian`, `fakeroot debian/rules binary` and installing the deb, in
+    one container;
+(c) `colcon deb` cold; (d) again with nothing changed; (e) after changing
+    one file of one package in the middle of the dependency chain.
+It prints a table with the times, the ratios c/a, b/c, d and e/c, and the
+per-package overhead of colcon deb (the mean time of a trivial package,
+which has nothing to compile); --markdown FILE writes the table too.
+
+Usage: bench/compare.py [--packages 20] [--workers 2] [--shape mix]
+                        [--skip-bloom] [--markdown FILE]
+"""
+
+import argparse
+import json
+from pathlib import Path
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+import docker
+
+HERE = Path(__file__).resolve().parent
+SHARED_ROSDEP = HERE.parents[1] / 'shared' / 'rosdep'
+DISTRO = 'noetic'
+BASE_IMAGE = 'debian:bookworm'
+
+
+def main():
+    """Generate the workspace, run (a) to (e), print the table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
+    parser.add_argument('--packages', type=int, default=20)
+    parser.add_argument('--workers', type=int, default=2)
+    parser.add_argument(
+        '--shape', choices=('chain', 'fan', 'mix'), default='mix')
+    parser.add_argument('--skip-bloom', action='store_true')
+    parser.add_argument('--markdown', metavar='FILE')
+    parser.add_argument('--keep', metavar='DIR', help='keep the workspace')
+    args = parser.parse_args()
+
+    root = Path(args.keep or tempfile.mkdtemp(prefix='deb-bench-'))
+    workspace = root / 'ws'
+    packages = generate_workspace(workspace, args.packages, args.shape)
+    client = docker.from_env()
+    image = builder_image()
+
+    results = {}
+    results['a'], results['a_deps'] = floor(
+        client, image, workspace, args.workers)
+    if not args.skip_bloom:
+        results['b'] = bloom_loop(client, image, workspace, packages)
+    deb = colcon_deb_command(args.workers)
+    results['c'] = timed(deb, workspace)
+    overhead = trivial_overhead(workspace / 'deb' / 'report.json')
+    results['d'] = timed(deb, workspace)
+    # the middle of the longest dependency chain: half-way up from the end
+    middle = packages[max(1, len(packages) // 4)]
+    with (workspace / middle['name'] / 'src' / 'code.cpp').open('a') as f:
+        f.write('\n// changed\n')
+    results['e'] = timed(deb, workspace)
+    rebuilt = rebuilt_packages(workspace / 'deb' / 'report.json')
+
+    table = format_table(args, results, overhead, middle['name'], rebuilt)
+    print(table)
+    if args.markdown:
+        Path(args.markdown).write_text(table + '\n')
+    if not args.keep:
+        shutil.rmtree(root, ignore_errors=True)
+    return 0
+
+
+def generate_workspace(root, count, shape='mix'):
+    """
+    Generate a workspace, returned in a valid build order.
+
+    C++ libraries with real compile work, ament_python packages and trivial
+    ones, as a chain (each on the one before), a fan (all on the first) or
+    a mix (a tree with diamonds).
+    """
+    packages = []
+    for index in range(count):
+        name = f'pkg_{index:02d}'
+        depends = set()
+        if index and shape == 'chain':
+            depends.add(index - 1)
+        elif index and shape == 'fan':
+            depends.add(0)
+        elif index:
+            depends.add((index - 1) // 2)
+            if index % 3 == 0:
+                depends.add((index - 2) // 2)
+        depends = [packages[i]['name'] for i in sorted(depends)]
+        kind = ('trivial' if index % 5 == 4 else
+                'python' if index % 5 == 2 else 'cpp')
+        package = {'name': name, 'kind': kind, 'depends': depends}
+        write_package(root / name, package)
+        packages.append(package)
+    return packages
+
+
+def write_package(folder, package):
+    """Write one generated package."""
+    name, kind = package['name'], package['kind']
+    folder.mkdir(parents=True, exist_ok=True)
+    build_type = 'ament_python' if kind == 'python' else 'cmake'
+    depends = ''.join(f'  <depend>{d}</depend>\n' for d in package['depends'])
+    tool = '  <buildtool_depend>cmake</buildtool_depend>\n' \
+        if kind != 'python' else ''
+    (folder / 'package.xml').write_text(
+        '<?xml version="1.0"?>\n<package format="3">\n'
+        f'  <name>{name}</name>\n  <version>1.0.0</version>\n'
+        f'  <description>Generated {kind} package.</description>\n'
+        '  <maintainer email="b@example.org">Bench</maintainer>\n'
+        f'  <license>Apache-2.0</license>\n{tool}{depends}'
+        f'  <export><build_type>{build_type}</build_type></export>\n'
+        '</package>\n')
+    if kind == 'python':
+        (folder / name).mkdir(exist_ok=True)
+        (folder / name / '__init__.py').write_text('VALUE = 1\n')
+        (folder / 'resource').mkdir(exist_ok=True)
+        (folder / 'resource' / name).write_text('')
+        (folder / 'setup.py').write_text(
+            'from setuptools import setup\n'
+            f"setup(name='{name}', version='1.0.0', packages=['{name}'],\n"
+            "      data_files=[('share/ament_index/resource_index/packages',"
+            f" ['resource/{name}']), ('share/{name}', ['package.xml'])])\n")
+        return
+    if kind == 'trivial':
+        (folder / 'CMakeLists.txt').write_text(
+            f'cmake_minimum_required(VERSION 3.10)\nproject({name} NONE)\n'
+            f'install(FILES package.xml DESTINATION share/{name})\n')
+        return
+    (folder / 'src').mkdir(exist_ok=True)
+    (folder / 'src' / 'code.cpp').write_text(cpp_code(name))
+    (folder / 'CMakeLists.txt').write_text(
+        f'cmake_minimum_required(VERSION 3.10)\nproject({name} CXX)\n'
+        f'add_library({name} SHARED src/code.cpp)\n'
+        f'install(TARGETS {name} LIBRARY DESTINATION lib)\n'
+        f'install(FILES package.xml DESTINATION share/{name})\n')
+
+
+def cpp_code(name):
+    """Return C++ code that takes a second or two to compile."""
+    functions = ''.join(
+        f'std::string f{i}(const std::vector<int>& v) {{\n'
+        f'  std::map<int, std::string> m;\n'
+        f'  for (int x : v) m[x * {i + 1}] = std::to_string(x);\n'
+        f'  std::vector<std::pair<int, std::string>> s(\n'
+        f'    m.begin(), m.end());\n'
+        f'  std::sort(s.begin(), s.end(), [](auto& a, auto& b) {{\n'
+        f'    return a.second < b.second; }});\n'
+        f'  std::ostringstream o; for (auto& p : s) o << p.second;\n'
+        f'  return o.str();\n}}\n'
+        for i in range(25))
+    return (
+        '#include <algorithm>\n#include <map>\n#include <sstream>\n'
+        '#include <string>\n#include <vector>\n'
+        f'namespace {name} {{\n{functions}}}\n')
+
+
+def builder_image():
+    """Return colcon deb's builder image, made the way a run makes it."""
+    from colcon_deb.builder_image import ensure_builder_image
+    from colcon_deb.engine import DockerEngine
+    return ensure_builder_image(
+        DockerEngine(), BASE_IMAGE, on_line=lambda line: None)
+
+
+def floor(client, image, workspace, workers):
+    """Measure (a), plain colcon build in one container: (build, deps)."""
+    output = run_container(
+        client, image, ['bash', '/bench/colcon_build_floor.sh', str(workers)],
+        {workspace: '/ws', HERE: '/bench'})
+    values = dict(line.split() for line in output.splitlines()
+                  if line.startswith(('deps ', 'build ')))
+    return float(values['build']), float(values['deps'])
+
+
+def bloom_loop(client, image, workspace, packages):
+    """Measure (b), bloom-generate and debian/rules per package."""
+    output = run_container(
+        client, image,
+        ['bash', '/bench/bloom_loop.sh', DISTRO] +
+        [p['name'] for p in packages],
+        {workspace: '/ws', HERE: '/bench', SHARED_ROSDEP: '/rosdep'})
+    return float(next(
+        line.split()[1] for line in output.splitlines()
+        if line.startswith('loop ')))
+
+
+def run_container(client, image, command, folders):
+    """Run a command in a container of the builder image, with network."""
+    volumes = {str(h): {'bind': c, 'mode': 'ro'} for h, c in folders.items()}
+    container = client.containers.run(
+        image, command, volumes=volumes, network_mode='host',
+        environment={'DEBIAN_FRONTEND': 'noninteractive'}, detach=True)
+    try:
+        rc = container.wait()['StatusCode']
+        output = container.logs().decode()
+    finally:
+        container.remove(force=True)
+    if rc:
+        sys.exit(f'benchmark container failed:\n{output[-4000:]}')
+    return output
+
+
+def colcon_deb_command(workers):
+    """Return the colcon deb command of the benchmark."""
+    command = [
+        'colcon', 'deb', '--ros-distro', DISTRO, '--base-image', BASE_IMAGE,
+        '--parallel-workers', str(workers), '--event-handlers',
+        'deb_progress-']
+    for name in ('base.yaml', 'python.yaml'):
+        command += ['--rosdep-source', str(SHARED_ROSDEP / name)]
+    return command
+
+
+def trivial_overhead(report_path):
+    """Return the mean time of the trivial packages of a cold run."""
+    report = json.loads(report_path.read_text())
+    times = [
+        p['duration'] for p in report['packages']
+        if p['name'].endswith(('4', '9')) and not p['cached']]
+    return statistics.mean(times) if times else float('nan')
+
+
+def rebuilt_packages(report_path):
+    """Return the packages a run built (not taken from the cache)."""
+    report = json.loads(report_path.read_text())
+    return sorted(p['name'] for p in report['packages'] if not p['cached'])
+
+
+def format_table(args, results, overhead, changed, rebuilt):
+    """Return the results as a Markdown table."""
+    a, c, d, e = results['a'], results['c'], results['d'], results['e']
+    rows = [
+        ('(a) colcon build in one container (floor)', f'{a:.1f} s'),
+        ('    its dependency installation, not in (a)',
+         f"{results['a_deps']:.1f} s"),
+    ]
+    if 'b' in results:
+        rows.append(('(b) bloom loop', f"{results['b']:.1f} s"))
+    rows += [
+        ('(c) colcon deb, cold', f'{c:.1f} s'),
+        ('(d) colcon deb, nothing changed', f'{d:.1f} s'),
+        (f'(e) colcon deb after changing {changed}', f'{e:.1f} s'),
+        ('    packages (e) built', ', '.join(rebuilt)),
+        ('c/a (target <= 1.5)', f'{c / a:.2f}'),
+    ]
+    if 'b' in results:
+        rows.append(('b/c (target >= 3)', f"{results['b'] / c:.2f}"))
+    rows += [
+        ('e/c', f'{e / c:.2f}'),
+        ('per-package overhead, trivial package (target <= 1.5 s)',
+         f'{overhead:.2f} s'),
+    ]
+    lines = [
+        f'{args.packages} packages ({args.shape}), '
+        f'--parallel-workers {args.workers}',
+        '', '| measurement | value |', '|---|---|']
+    lines += [f'| {name} | {value} |' for name, value in rows]
+    return '\n'.join(lines)
+
+
+def run(cmd, cwd):
+    """Run a command; stop the benchmark if it fails."""
+    completed = subprocess.run(
+        cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        text=True)
+    if completed.returncode:
+        sys.exit(f"'{' '.join(cmd[:2])}' failed:\n{completed.stdout[-3000:]}")
+    return completed
+
+
+def timed(cmd, cwd):
+    """Return how many seconds a command took."""
+    started = time.monotonic()
+    run(cmd, cwd)
+    return time.monotonic() - started
+
+
+if __name__ == '__main__':
+    sys.exit(main())
