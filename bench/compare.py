@@ -26,17 +26,17 @@ import json
 from pathlib import Path
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 
+from common import BASE_IMAGE
+from common import colcon_deb_command
+from common import DISTRO
+from common import SHARED_ROSDEP
+from common import timed
 import docker
 
 HERE = Path(__file__).resolve().parent
-SHARED_ROSDEP = HERE.parents[1] / 'shared' / 'rosdep'
-DISTRO = 'noetic'
-BASE_IMAGE = 'debian:bookworm'
 
 
 def main():
@@ -217,17 +217,6 @@ def run_container(client, image, command, folders):
     return output
 
 
-def colcon_deb_command(workers):
-    """Return the colcon deb command of the benchmark."""
-    command = [
-        'colcon', 'deb', '--ros-distro', DISTRO, '--base-image', BASE_IMAGE,
-        '--parallel-workers', str(workers), '--event-handlers',
-        'deb_progress-']
-    for name in ('base.yaml', 'python.yaml'):
-        command += ['--rosdep-source', str(SHARED_ROSDEP / name)]
-    return command
-
-
 def trivial_overhead(report_path):
     """Return the mean time of the trivial packages of a cold run."""
     report = json.loads(report_path.read_text())
@@ -273,23 +262,6 @@ def format_table(args, results, overhead, changed, rebuilt):
         '', '| measurement | value |', '|---|---|']
     lines += [f'| {name} | {value} |' for name, value in rows]
     return '\n'.join(lines)
-
-
-def run(cmd, cwd):
-    """Run a command; stop the benchmark if it fails."""
-    completed = subprocess.run(
-        cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        text=True)
-    if completed.returncode:
-        sys.exit(f"'{' '.join(cmd[:2])}' failed:\n{completed.stdout[-3000:]}")
-    return completed
-
-
-def timed(cmd, cwd):
-    """Return how many seconds a command took."""
-    started = time.monotonic()
-    run(cmd, cwd)
-    return time.monotonic() - started
 
 
 if __name__ == '__main__':

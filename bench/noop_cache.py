@@ -19,12 +19,13 @@ import argparse
 from pathlib import Path
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 
-SHARED_ROSDEP = Path(__file__).resolve().parents[2] / 'shared' / 'rosdep'
+from common import colcon_deb_command
+from common import run
+from common import timed
 
 
 def main():
@@ -38,11 +39,7 @@ def main():
 
     workspace = Path(args.keep or tempfile.mkdtemp(prefix='noop-bench-'))
     generate_workspace(workspace, args.packages)
-    deb = [
-        'colcon', 'deb', '--ros-distro', 'noetic',
-        '--base-image', args.base_image, '--parallel-workers', '2']
-    for name in ('base.yaml', 'python.yaml'):
-        deb += ['--rosdep-source', str(SHARED_ROSDEP / name)]
+    deb = colcon_deb_command(2, args.base_image)
 
     started = time.monotonic()
     run(deb, workspace)
@@ -96,23 +93,6 @@ def generate_workspace(root, count):
         (folder / 'CMakeLists.txt').write_text(
             f'cmake_minimum_required(VERSION 3.10)\nproject({name} NONE)\n'
             f'install(FILES package.xml DESTINATION share/{name})\n')
-
-
-def run(cmd, cwd):
-    """Run a command in the workspace; stop the benchmark if it fails."""
-    completed = subprocess.run(
-        cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        text=True)
-    if completed.returncode:
-        sys.exit(f"'{' '.join(cmd[:2])}' failed:\n{completed.stdout[-3000:]}")
-    return completed
-
-
-def timed(cmd, cwd):
-    """Return how many seconds a command took."""
-    started = time.monotonic()
-    run(cmd, cwd)
-    return time.monotonic() - started
 
 
 if __name__ == '__main__':

@@ -1,0 +1,41 @@
+# Copyright 2026 colcon-deb developers
+# Licensed under the Apache License, Version 2.0
+
+"""What the benchmarks share: the colcon deb command and timed commands."""
+
+from pathlib import Path
+import subprocess
+import sys
+import time
+
+SHARED_ROSDEP = Path(__file__).resolve().parents[2] / 'shared' / 'rosdep'
+DISTRO = 'noetic'
+BASE_IMAGE = 'debian:bookworm'
+
+
+def colcon_deb_command(workers, base_image=BASE_IMAGE):
+    """Return the colcon deb command of the benchmarks (rosdep offline)."""
+    command = [
+        'colcon', 'deb', '--ros-distro', DISTRO, '--base-image', base_image,
+        '--parallel-workers', str(workers), '--event-handlers',
+        'deb_progress-']
+    for name in ('base.yaml', 'python.yaml'):
+        command += ['--rosdep-source', str(SHARED_ROSDEP / name)]
+    return command
+
+
+def run(cmd, cwd):
+    """Run a command; stop the benchmark if it fails."""
+    completed = subprocess.run(
+        cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        text=True)
+    if completed.returncode:
+        sys.exit(f"'{' '.join(cmd[:2])}' failed:\n{completed.stdout[-3000:]}")
+    return completed
+
+
+def timed(cmd, cwd):
+    """Return how many seconds a command took."""
+    started = time.monotonic()
+    run(cmd, cwd)
+    return time.monotonic() - started
