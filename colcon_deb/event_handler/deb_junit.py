@@ -53,14 +53,7 @@ SUITE_NAME = 'colcon-deb'
 
 
 class DebJUnitEventHandler(RecordingEventHandler):
-    """
-    Write junit.xml, a test case per package, when a deb run ends.
-
-    The extension handles events of the following types:
-    - :py:class:`colcon_core.event_reactor.EventReactorShutdown`
-    - the events folded by
-      :py:class:`colcon_deb.event_handler.run_record.RunRecord`
-    """
+    """Write junit.xml, a test case per package, when a deb run ends."""
 
     def at_end(self):  # noqa: D102
         write_atomically(

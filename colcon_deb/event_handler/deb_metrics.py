@@ -11,14 +11,7 @@ from colcon_deb.event_handler.run_record import RecordingEventHandler
 
 
 class DebMetricsEventHandler(RecordingEventHandler):
-    """
-    Print the times, sizes, cache hits and failures of a deb run.
-
-    The extension handles events of the following types:
-    - :py:class:`colcon_core.event_reactor.EventReactorShutdown`
-    - the events folded by
-      :py:class:`colcon_deb.event_handler.run_record.RunRecord`
-    """
+    """Print the times, sizes, cache hits and failures of a deb run."""
 
     def at_end(self):  # noqa: D102
         print('\n'.join(metrics_lines(self.record)), flush=True)

@@ -70,14 +70,7 @@ CONFIGURATION_KEYS = (
 
 
 class DebReportEventHandler(RecordingEventHandler):
-    """
-    Write report.json into the output folder when a deb run ends.
-
-    The extension handles events of the following types:
-    - :py:class:`colcon_core.event_reactor.EventReactorShutdown`
-    - the events folded by
-      :py:class:`colcon_deb.event_handler.run_record.RunRecord`
-    """
+    """Write report.json into the output folder when a deb run ends."""
 
     def at_end(self):  # noqa: D102
         report = make_report(self.record, self.context.args)

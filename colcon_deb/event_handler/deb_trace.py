@@ -40,14 +40,7 @@ RUN_TRACK = 0
 
 
 class DebTraceEventHandler(RecordingEventHandler):
-    """
-    Write trace.json, the timeline of the workers, when a deb run ends.
-
-    The extension handles events of the following types:
-    - :py:class:`colcon_core.event_reactor.EventReactorShutdown`
-    - the events folded by
-      :py:class:`colcon_deb.event_handler.run_record.RunRecord`
-    """
+    """Write trace.json, the timeline of the workers, when a deb run ends."""
 
     def at_end(self):  # noqa: D102
         write_atomically(

@@ -460,6 +460,10 @@ class RecordingEventHandler(EventHandlerExtensionPoint):
     A handler that folds a deb run's events and acts when the run ends.
 
     Subclasses implement `at_end()`; `self.record` holds the run.
+
+    The extension handles events of the following types:
+    - :py:class:`colcon_core.event_reactor.EventReactorShutdown`
+    - the events folded by :py:class:`RunRecord`
     """
 
     def __init__(self):  # noqa: D107
