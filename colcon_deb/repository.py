@@ -22,6 +22,7 @@ from colcon_deb.debian.names import check_deb_name
 from colcon_deb.debian.names import check_deb_version
 from debian.deb822 import Deb822
 from debian.deb822 import Packages
+from debian.deb822 import PkgRelation
 from debian.deb822 import Release
 from debian.debfile import DebFile
 from debian.debian_support import Version
@@ -162,6 +163,42 @@ def read_index(folder: Path) -> dict:
                 for p in Packages.iter_paragraphs(f, use_apt_pkg=False)}
     except FileNotFoundError:
         return {}
+
+
+def dependency_closure(folder: Path, deb_names, system=()):
+    """
+    Return what installing some of the folder's debs takes.
+
+    :param deb_names: the debs (package names) to install
+    :param system: system packages wanted besides
+    :returns: the Filenames of the folder's debs among them and among what
+      they depend on, sorted; and the set of system packages they need (a
+      name not in the folder counts as one: apt says so when it cannot
+      install it)
+    """
+    index = read_index(folder)
+    system = set(system)
+    filenames, seen = [], set()
+    pending = list(deb_names)
+    while pending:
+        name = pending.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        paragraph = index.get(name)
+        if paragraph is None:
+            system.add(name)
+            continue
+        filenames.append(paragraph['Filename'])
+        for relation in PkgRelation.parse_relations(
+                paragraph.get('Depends', '')):
+            # first alternatives only; no Depends parses as one empty name
+            dependency = relation[0]['name']
+            if dependency in index:
+                pending.append(dependency)
+            elif dependency:
+                system.add(dependency)
+    return sorted(filenames), system
 
 
 def apt_source_line(folder: Path) -> str:

@@ -248,6 +248,21 @@ def test_replace_package_rejects_unsafe_names(repo, debs):
     assert built.exists()
 
 
+def test_dependency_closure_follows_workspace_depends(repo, debs):
+    add(repo, debs, 'ws-setup', '1')
+    add(repo, debs, 'ws-core', '1', depends='ws-setup, libc6 (>= 2.14)')
+    add(repo, debs, 'ws-app', '1', depends='ws-core | ws-other, python3')
+    add(repo, debs, 'ws-unrelated', '1', depends='zlib1g')
+
+    filenames, system = repository.dependency_closure(
+        repo, ['ws-app', 'ws-never-built'], ['cmake'])
+
+    assert filenames == [
+        './ws-app_1_all.deb', './ws-core_1_all.deb', './ws-setup_1_all.deb']
+    # a deb without Depends adds no empty name
+    assert system == {'cmake', 'libc6', 'python3', 'ws-never-built'}
+
+
 def test_apt_source_line(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert apt_source_line(Path('repo')) == (

@@ -27,7 +27,6 @@ from colcon_deb.event import DebPublished
 from colcon_deb.event import PackageCached
 from colcon_deb.event import PackageFailure
 from colcon_deb.event import PackageRetry
-from debian.deb822 import PkgRelation
 
 logger = colcon_logger.getChild(__name__)
 
@@ -140,14 +139,19 @@ class DebTask(TaskExtensionPoint):
         run = package_args.run
         deadline = None if not run.timeout else time.monotonic() + run.timeout
         self.progress('dependencies')
-        workspace_debs, system = self._dependencies()
-        self._spec = dict(package_args.spec, workspace_debs=workspace_debs)
+        # the workspace debs as they are in the output folder now
+        workspace_debs, system = repository.dependency_closure(
+            run.deb_base, package_args.spec['workspace_dependencies'],
+            package_args.spec['install'])
+        missing = sorted(system - run.installed)
+        self._spec = dict(
+            package_args.spec, workspace_debs=workspace_debs, install=missing)
         archives = out / 'archives'
         archives.mkdir()
         folders = [
             Folder(run.deb_base, '/repo'),
             Folder(archives, '/archives', writable=True)]
-        if system - run.installed:
+        if missing:
             outcome = await self._run(ContainerSpec(
                 image=run.image, command=['python3', SCRIPT, 'download'],
                 folders=folders, network=True, **self._common()), deadline)
@@ -164,40 +168,6 @@ class DebTask(TaskExtensionPoint):
             deadline)
         outcome.deb_folder = debs
         return outcome
-
-    def _dependencies(self):
-        """
-        Return the workspace debs to install and the system packages needed.
-
-        The workspace debs are those of the packages this one depends on,
-        as they are in the output folder now; the system packages are its
-        own build dependencies and what those debs depend on.
-        """
-        run = self.context.args.run
-        spec = self.context.args.spec
-        index = repository.read_index(run.deb_base)
-        system = set(spec['install'])
-        debs, seen = [], set()
-        pending = list(spec['workspace_dependencies'])
-        while pending:
-            name = pending.pop()
-            if name in seen:
-                continue
-            seen.add(name)
-            paragraph = index.get(name)
-            if paragraph is None:
-                # never built: apt says so when it cannot install it
-                system.add(name)
-                continue
-            debs.append(paragraph['Filename'])
-            for relation in PkgRelation.parse_relations(
-                    paragraph.get('Depends', '')):
-                dependency = relation[0]['name']
-                if dependency in index:
-                    pending.append(dependency)
-                else:
-                    system.add(dependency)
-        return sorted(debs), system
 
     def _common(self):
         """Return what both containers of a package share."""
