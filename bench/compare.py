@@ -12,13 +12,16 @@ On one generated workspace, in one run of this script, on this machine:
     rosdebian`, `fakeroot debian/rules binary` and installing the deb, in
     one container;
 (c) `colcon deb` cold; (d) again with nothing changed; (e) after changing
-    one file of one package in the middle of the dependency chain.
+    one file of one package in the middle of the dependency chain;
+(f) with --docker-host given, `colcon deb` cold on those engines (the
+    builder image is copied to them before, not timed).
 It prints a table with the times, the ratios c/a, b/c, d and e/c, and the
 per-package overhead of colcon deb (the mean time of a trivial package,
 which has nothing to compile); --markdown FILE writes the table too.
 
 Usage: bench/compare.py [--packages 20] [--workers 2] [--shape mix]
                         [--skip-bloom] [--markdown FILE]
+                        [--docker-host URL[=JOBS] ...]
 """
 
 import argparse
@@ -49,6 +52,9 @@ def main():
     parser.add_argument('--skip-bloom', action='store_true')
     parser.add_argument('--markdown', metavar='FILE')
     parser.add_argument('--keep', metavar='DIR', help='keep the workspace')
+    parser.add_argument(
+        '--docker-host', action='append', default=[], metavar='URL[=JOBS]',
+        help='measure (f), a cold run on these engines')
     args = parser.parse_args()
 
     root = Path(args.keep or tempfile.mkdtemp(prefix='deb-bench-'))
@@ -72,6 +78,8 @@ def main():
         f.write('\n// changed\n')
     results['e'] = timed(deb, workspace)
     rebuilt = rebuilt_packages(workspace / 'deb' / 'report.json')
+    if args.docker_host:
+        results['f'] = on_engines(workspace, image, deb, args.docker_host)
 
     table = format_table(args, results, overhead, middle['name'], rebuilt)
     print(table)
@@ -179,6 +187,17 @@ def builder_image():
         DockerEngine(), BASE_IMAGE, on_line=lambda line: None)
 
 
+def on_engines(workspace, image, deb, docker_hosts):
+    """Measure (f): a cold run on the given engines."""
+    from colcon_deb.builder_image import share_builder_image
+    from colcon_deb.engine_pool import docker_engines
+    share_builder_image(docker_engines(docker_hosts), image)
+    shutil.rmtree(workspace / 'deb')
+    for host in docker_hosts:
+        deb = deb + ['--docker-host', host]
+    return timed(deb, workspace)
+
+
 def floor(client, image, workspace, workers):
     """Measure (a), plain colcon build in one container: (build, deps)."""
     output = run_container(
@@ -251,6 +270,11 @@ def format_table(args, results, overhead, changed, rebuilt):
     ]
     if 'b' in results:
         rows.append(('b/c (target >= 3)', f"{results['b'] / c:.2f}"))
+    if 'f' in results:
+        rows += [
+            (f'(f) colcon deb, cold, on {len(args.docker_host)} engines: '
+             + ', '.join(args.docker_host), f"{results['f']:.1f} s"),
+            ('f/c', f"{results['f'] / c:.2f}")]
     rows += [
         ('e/c', f'{e / c:.2f}'),
         ('per-package overhead, trivial package (target <= 1.5 s)',

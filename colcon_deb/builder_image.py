@@ -86,3 +86,25 @@ def ensure_builder_image(engine, base_image, *, on_line):
             on_line=on_line)
     print(f"Built the builder image '{tag}'", flush=True)
     return tag
+
+
+def share_builder_image(engines, tag):
+    """
+    Give every engine the first one's builder image, with the same ID.
+
+    The image ID is part of every cache key: a deb is only the same when
+    it was built in the same image, on whichever engine.
+    """
+    first, *others = engines
+    image_id = first.image_id(tag)
+    for engine in others:
+        if engine.image_id(tag) == image_id:
+            continue
+        print(f"Copying the builder image '{tag}' to {engine.name}...",
+              flush=True)
+        first.copy_image(tag, engine)
+        copied = engine.image_id(tag)
+        if copied != image_id:
+            raise EngineError(
+                f"the builder image '{tag}' on {engine.name} is {copied}, "
+                f'not {image_id} as on {first.name}')

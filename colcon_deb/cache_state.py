@@ -5,8 +5,8 @@
 
 from colcon_deb.builder_image import builder_tag
 from colcon_deb.dependency_resolution import cached_resolution
-from colcon_deb.engine import DockerEngine
 from colcon_deb.engine import EngineError
+from colcon_deb.engine_pool import docker_engines
 from colcon_deb.package_keys import package_keys
 
 
@@ -19,7 +19,8 @@ def cache_states(plan, args, base_image, cache):
     """
     if args.cache == 'none':
         return {p.name: 'miss: --cache none' for p in plan.packages}
-    engine = DockerEngine()
+    # the first engine makes the builder image every engine uses
+    engine = docker_engines(args.docker_host)[0]
     try:
         engine.check()
         image = builder_tag(base_image, engine.image_id(base_image))

@@ -13,6 +13,9 @@ host's folders, only has to change this module.
 from dataclasses import dataclass
 from dataclasses import field
 import os
+import re
+import tarfile
+import tempfile
 import threading
 import time
 
@@ -32,6 +35,14 @@ WATCH_INTERVAL = 0.2
 
 class EngineError(RuntimeError):
     """The container engine failed or cannot be reached."""
+
+
+class EngineUnreachable(EngineError):
+    """The engine does not answer; `reason` says why in a few words."""
+
+    def __init__(self, message, reason):  # noqa: D107
+        super().__init__(message)
+        self.reason = reason
 
 
 @dataclass
@@ -70,15 +81,40 @@ class RunResult:
 
 
 class DockerEngine:
-    """A Docker engine reached through the Docker SDK for Python."""
+    """
+    A Docker engine reached through the Docker SDK for Python.
 
-    def __init__(self, client=None):
+    The engine may run on another host (ssh:// or tcp:// URL): then it
+    cannot see this host's folders, and what goes into and comes out of a
+    container travels through the API as tar archives instead of bind
+    mounts.
+    """
+
+    def __init__(self, url=None, *, jobs=None, client=None):
         """
         Connect lazily: a dry run must not need a daemon.
 
-        :param client: a docker.DockerClient, default from the environment
+        :param url: the engine's URL, default from the environment
+          (DOCKER_HOST, else the local socket)
+        :param jobs: how many packages it builds at once, default one per
+          CPU it has
+        :param client: a docker.DockerClient, default from the URL
         """
+        self.url = url
+        self._jobs = jobs
         self._client = client
+        self._cpus = None
+
+    @property
+    def name(self):
+        """The engine as users name it: its URL."""
+        return self.url or os.environ.get('DOCKER_HOST') or \
+            'unix:///var/run/docker.sock'
+
+    @property
+    def is_local(self):
+        """Tell whether the engine sees this host's folders."""
+        return self.name.startswith(('unix://', 'npipe://'))
 
     @property
     def client(self):
@@ -89,10 +125,17 @@ class DockerEngine:
 
     def _connect(self, *, timeout):
         import docker
+        environment = dict(os.environ)
+        if self.url:
+            environment['DOCKER_HOST'] = self.url
         try:
-            return docker.from_env(timeout=timeout)
+            # the ssh client, not paramiko: the user's ssh configuration
+            # (keys, agents, jump hosts) applies as with `docker -H ssh://`
+            return docker.from_env(
+                timeout=timeout, environment=environment, max_pool_size=32,
+                use_ssh_client=True)
         except docker.errors.DockerException as e:
-            raise EngineError(self._unreachable(e)) from None
+            raise self._unreachable(e) from None
 
     def check(self):
         """Fail with one line, within seconds, when there is no daemon."""
@@ -101,15 +144,26 @@ class DockerEngine:
         except EngineError:
             raise
         except Exception as e:  # noqa: B902
-            raise EngineError(self._unreachable(e)) from None
+            raise self._unreachable(e) from None
 
-    @staticmethod
-    def _unreachable(error):
-        host = os.environ.get('DOCKER_HOST', 'the local Docker socket')
-        reason = str(error).splitlines()[0] if str(error) else repr(error)
-        return (
-            f'cannot reach the Docker daemon at {host} ({reason}); start it '
-            '(e.g. `systemctl start docker`) or set DOCKER_HOST')
+    def _unreachable(self, error):
+        reason = _short_reason(error)
+        hint = 'check --docker-host' if self.url else \
+            'start it (e.g. `systemctl start docker`) or set DOCKER_HOST'
+        return EngineUnreachable(
+            f'cannot reach the Docker engine at {self.name} ({reason}); '
+            + hint, reason)
+
+    def jobs(self):
+        """Return how many packages the engine builds at once."""
+        return self._jobs or self.cpus()
+
+    def cpus(self):
+        """Return the number of CPUs the engine's host has."""
+        if self._cpus is None:
+            self._cpus = self._call(
+                lambda: self.client.info().get('NCPU')) or 1
+        return self._cpus
 
     def data_root(self):
         """Return the folder the daemon keeps images and containers in."""
@@ -159,12 +213,16 @@ class DockerEngine:
 
         The output is passed on line by line (as bytes) while it runs. The
         container is killed when `timeout` seconds pass or `stop` (an event)
-        is set, and removed in every case.
+        is set, and removed in every case.  The writable folders get what
+        the container left in them.
         """
         stop = stop or threading.Event()
         container = None
         try:
             container = self._call(lambda: self._create(spec))
+            if not self.is_local:
+                for folder in spec.folders:
+                    self._call(lambda: _upload(container, folder))
             stream = self._call(lambda: self.client.api.attach(
                 container.id, stdout=True, stderr=True, stream=True,
                 logs=True, demux=True))
@@ -176,6 +234,10 @@ class DockerEngine:
             finally:
                 watch.finish()
             self._call(container.reload)
+            if not self.is_local:
+                for folder in spec.folders:
+                    if folder.writable:
+                        self._call(lambda: _download(container, folder))
             return RunResult(
                 exit_code=status, timed_out=watch.timed_out,
                 stopped=watch.stopped,
@@ -190,7 +252,7 @@ class DockerEngine:
             Mount(
                 target=f.container_path, source=str(f.host_path),
                 type='bind', read_only=not f.writable)
-            for f in spec.folders]
+            for f in spec.folders] if self.is_local else []
         limits = {}  # and other settings that are not always given
         if spec.memory:
             # no swap beyond the limit: the limit is what the build gets
@@ -204,6 +266,17 @@ class DockerEngine:
             mounts=mounts, labels={LABEL: 'run', **spec.labels},
             network_mode='host' if spec.network else 'none',
             detach=True, **limits)
+
+    def copy_image(self, tag, destination):
+        """
+        Copy an image to another engine, so both have the same image ID.
+
+        The image travels as the tar archive of `docker save`, streamed
+        from one engine's API to the other's.
+        """
+        image = self._call(lambda: self.client.images.get(tag))
+        destination._call(lambda: destination.client.images.load(
+            image.save(named=True)))
 
     def remove_image(self, tag):
         """Remove an image if it exists."""
@@ -255,15 +328,22 @@ class DockerEngine:
 
     @staticmethod
     def _call(function):
-        """Call the Docker SDK; whatever fails there is an EngineError."""
+        """
+        Call the Docker SDK; whatever fails there is an EngineError.
+
+        An engine that goes away in the middle of a stream breaks it at the
+        socket (OSError) or in urllib3.
+        """
         import docker
         import requests
+        import urllib3
         try:
             return function()
         except docker.errors.APIError as e:
             raise EngineError(f'Docker: {e.explanation or e}') from e
         except (docker.errors.DockerException,
-                requests.exceptions.RequestException) as e:
+                requests.exceptions.RequestException,
+                urllib3.exceptions.HTTPError, OSError) as e:
             raise EngineError(f'Docker: {e}') from e
 
 
@@ -298,6 +378,48 @@ class _Watch:
         """End the watch when the container ended by itself."""
         self._finished.set()
         self._thread.join()
+
+
+def _short_reason(error):
+    """
+    Return the cause of a connection error in a few words.
+
+    requests nests the socket's error deep in a long message: the socket's
+    is the one that tells what happened.
+    """
+    text = str(error) or repr(error)
+    found = re.search(r'\[Errno -?\d+\] [^\'")]+', text)
+    return found.group(0).strip() if found else text.splitlines()[0]
+
+
+def _upload(container, folder):
+    """Copy a host folder into a created container, as a tar archive."""
+    with tempfile.TemporaryFile() as archive:
+        with tarfile.open(fileobj=archive, mode='w') as tar:
+            tar.add(
+                str(folder.host_path),
+                arcname=folder.container_path.strip('/'))
+        archive.seek(0)
+        container.put_archive('/', archive)
+
+
+def _download(container, folder):
+    """Copy what a container left in a folder back to the host."""
+    stream, _ = container.get_archive(folder.container_path)
+    with tempfile.TemporaryFile() as archive:
+        for chunk in stream:
+            archive.write(chunk)
+        archive.seek(0)
+        with tarfile.open(fileobj=archive) as tar:
+            members = []
+            for member in tar.getmembers():
+                # the archive holds the folder itself: its contents go into
+                # the host folder
+                _, sep, member.name = member.name.partition('/')
+                if sep and member.name:
+                    members.append(member)
+            tar.extractall(
+                str(folder.host_path), members=members, filter='data')
 
 
 def _pass_lines(stream, on_stdout, on_stderr):

@@ -190,15 +190,33 @@ def dependency_closure(folder: Path, deb_names, system=()):
             system.add(name)
             continue
         filenames.append(paragraph['Filename'])
-        for relation in PkgRelation.parse_relations(
-                paragraph.get('Depends', '')):
-            # first alternatives only; no Depends parses as one empty name
+        if 'Depends' not in paragraph:
+            continue
+        for relation in PkgRelation.parse_relations(paragraph['Depends']):
+            # the first alternative, as apt would pick it
             dependency = relation[0]['name']
             if dependency in index:
                 pending.append(dependency)
-            elif dependency:
+            else:
                 system.add(dependency)
     return sorted(filenames), system
+
+
+def link_debs(folder: Path, filenames, destination: Path):
+    """
+    Put some of the folder's debs into another folder, by the same names.
+
+    Hard links cost nothing and keep the deb even when a newer one
+    replaces it in the folder meanwhile; across file systems it is a copy.
+    """
+    destination.mkdir(parents=True, exist_ok=True)
+    for filename in filenames:
+        target = destination / filename
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(Path(folder) / filename, target)
+        except OSError:
+            shutil.copy2(Path(folder) / filename, target)
 
 
 def apt_source_line(folder: Path) -> str:

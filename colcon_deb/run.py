@@ -15,15 +15,16 @@ from colcon_deb.engine import RUN_LABEL
 
 class Run:
     """
-    The engine, image, output folder and limits of one run.
+    The engines, image, output folder and limits of one run.
 
     Every container and image of the run is labelled with its ID, host and
     process, so that whatever is left of it can be found and removed: at
     the end of the run, or by a later run when this process is gone.
     """
 
-    def __init__(self, *, engine, deb_base, args, cache):  # noqa: D107
-        self.engine = engine
+    def __init__(self, *, engines, deb_base, args, cache):  # noqa: D107
+        # an EnginePool
+        self.engines = engines
         self.cache = cache
         self.image = None
         self.deb_base = deb_base
@@ -46,6 +47,11 @@ class Run:
         self.phases = []
         # the packages the builder image has installed
         self.installed = frozenset()
+
+    @property
+    def engine(self):
+        """The engine that makes the builder image and resolves keys."""
+        return self.engines.primary
 
     def record_retry(self, package_name, reason):
         """Remember why a package was tried again, for the summary."""

@@ -12,6 +12,7 @@ import sys
 BASE_IMAGE = 'debian:bookworm'
 SHARED_ROSDEP = Path(__file__).parents[2] / 'shared' / 'rosdep'
 WORKSPACE = Path(__file__).parent / 'workspace'
+DOWNSTREAM = Path(__file__).parent / 'downstream'
 
 
 def docker_reachable():
@@ -87,3 +88,45 @@ INSTALL_FROM_REPOSITORY = """
 echo 'deb [trusted=yes] file:/repo ./' > /etc/apt/sources.list.d/ws.list
 apt-get update -q
 """
+
+
+def check_workspace_debs_work(client, repository):
+    """
+    Install the debs of the test workspace in a clean container, use them.
+
+    Run the executable, the console script and the catkin node, import the
+    Python module, list the ament index and build a CMake project against
+    the libraries.
+    """
+    script = INSTALL_FROM_REPOSITORY + """
+apt-get install -y -q --no-install-recommends \
+  ros-noetic-calc-cli ros-noetic-calc-py ros-noetic-calc-catkin \
+  cmake g++ make
+dpkg -l | grep -c '^ii  ros-noetic-' > /tmp/count
+set +u
+. /opt/ros/noetic/setup.bash
+set -u
+calc_cli
+/opt/ros/noetic/lib/calc_py/calc_py
+python3 -c 'import calc_py; print("imported", calc_py.ANSWER)'
+/opt/ros/noetic/lib/calc_catkin/calc_catkin_node
+ls "$AMENT_PREFIX_PATH/share/ament_index/resource_index/packages"
+cp -r /downstream /tmp/downstream
+cmake -S /tmp/downstream -B /tmp/downstream/build
+cmake --build /tmp/downstream/build
+/tmp/downstream/build/downstream
+echo "installed $(cat /tmp/count)"
+"""
+    rc, output = run_in_clean_container(
+        client, repository, script, folders={DOWNSTREAM: '/downstream'})
+    assert rc == 0, output[-4000:]
+    # apt pulled in what the three top-level packages need at run time:
+    # calc_plain, calc_core and the prefix setup files, not calc_headers
+    assert 'installed 6' in output
+    assert 'answer=42 squared=1764 doubled=84' in output
+    assert 'calc_py says 42' in output
+    assert 'imported 42' in output
+    assert 'hello from catkin' in output
+    for name in ('calc_core', 'calc_cli', 'calc_py'):
+        assert f'\n{name}\n' in output
+    assert 'downstream 42 84' in output

@@ -15,6 +15,7 @@ import subprocess
 import threading
 
 from colcon_deb.engine import EngineError
+from colcon_deb.engine import EngineUnreachable
 from colcon_deb.engine import RunResult
 
 # what a scripted outcome of a build container looks like to the task
@@ -30,14 +31,31 @@ OUTCOMES = {
 class FakeEngine:
     """Scripted outcomes per package; every build attempt is recorded."""
 
-    def __init__(self, outcomes=None):  # noqa: D107
+    def __init__(self, outcomes=None, *, url=None, jobs=None,
+                 gone_after=None):  # noqa: D107
         # package name -> outcomes of its build attempts, the last repeats
         self.outcomes = outcomes or {}
+        self.url = url
+        self._jobs = jobs
+        # the engine disappears during its build number `gone_after` + 1
+        self.gone_after = gone_after
+        self.gone = False
         self.builds = []
         self._lock = threading.Lock()
 
+    name = property(lambda self: self.url or 'unix:///fake.sock')
+    is_local = True
+
     def check(self):
-        pass
+        if self.gone:
+            raise EngineUnreachable(
+                f'cannot reach the Docker engine at {self.name}', 'gone')
+
+    def cpus(self):
+        return 2
+
+    def jobs(self):
+        return self._jobs or self.cpus()
 
     def data_root(self):
         return None
@@ -61,6 +79,11 @@ class FakeEngine:
         with self._lock:
             attempt = sum(1 for name in self.builds if name == package)
             self.builds.append(package)
+            if self.gone_after is not None and \
+                    len(self.builds) > self.gone_after:
+                self.gone = True
+        if self.gone:
+            raise EngineError('Docker: the connection was reset')
         scripted = self.outcomes.get(package, ['ok'])
         outcome = scripted[min(attempt, len(scripted) - 1)]
         on_stdout(f'building {package}, attempt {attempt + 1}\n'.encode())

@@ -28,7 +28,11 @@ def diamond(tmp_path, monkeypatch):
 
 
 def colcon_deb(monkeypatch, engine, *args):
-    monkeypatch.setattr('colcon_deb.verb.deb.DockerEngine', lambda: engine)
+    """Run colcon deb; `engine` is one engine or engines by URL."""
+    engines = engine if isinstance(engine, dict) else {None: engine}
+    monkeypatch.setattr(
+        'colcon_deb.engine_pool.DockerEngine',
+        lambda url=None, jobs=None: engines[url])
     return colcon_main(argv=[
         'deb', '--ros-distro', 'noetic', '--base-image', 'debian:bookworm',
         '--retry-delay', '0', *args])
@@ -106,3 +110,47 @@ def test_retries_run_out(diamond, monkeypatch, capsys):
     assert engine.builds.count('lone') == 2
     assert 'Failed lone: its container was killed' in output
     assert 'lone' not in published(diamond)
+
+
+def test_packages_move_off_a_lost_engine(diamond, monkeypatch, capsys):
+    first = FakeEngine(url='tcp://first:2375', jobs=1, gone_after=1)
+    second = FakeEngine(url='tcp://second:2375', jobs=1)
+    rc = colcon_deb(
+        monkeypatch, {e.url: e for e in (first, second)},
+        '--executor', 'sequential', '--docker-host', 'tcp://first:2375=1',
+        '--docker-host', 'tcp://second:2375=1')
+    assert rc == 0
+    assert published(diamond) == {'base', 'left', 'lone', 'right', 'top'}
+    # the first engine built base and went away building lone; lone and
+    # the rest went to the second, without counting as retries
+    assert first.builds == ['base', 'lone']
+    assert second.builds == ['lone', 'left', 'right', 'top']
+    out = capsys.readouterr().out
+    assert 'Built on tcp://first:2375: 1 package(s) (base)' in out
+    assert 'Built on tcp://second:2375: 4 package(s)' in out
+    assert 'Lost Docker engine tcp://first:2375' in out
+    assert 'lone moved to another engine' in out
+    assert 'Retried' not in out
+
+
+def test_unreachable_docker_host_is_an_error(diamond, monkeypatch, capfd):
+    gone = FakeEngine(url='tcp://gone:2375')
+    gone.gone = True
+    rc = colcon_deb(
+        monkeypatch, {gone.url: gone}, '--docker-host', gone.url)
+    assert rc == 1
+    assert 'cannot reach the Docker engine at tcp://gone:2375' in \
+        capfd.readouterr().err
+
+
+def test_unreachable_docker_host_is_left_out_with_continue_on_error(
+        diamond, monkeypatch, capsys):
+    gone = FakeEngine(url='tcp://gone:2375')
+    gone.gone = True
+    here = FakeEngine(url='tcp://here:2375')
+    rc = colcon_deb(
+        monkeypatch, {e.url: e for e in (gone, here)}, '--continue-on-error',
+        '--docker-host', gone.url, '--docker-host', here.url)
+    assert rc == 0
+    assert published(diamond) == {'base', 'left', 'lone', 'right', 'top'}
+    assert len(here.builds) == 5

@@ -10,14 +10,12 @@ and std_msgs) and plain CMake, with a dependency diamond:
 calc_core <- calc_headers, calc_plain <- calc_cli.
 """
 
-from pathlib import Path
 import subprocess
 
 from debian.deb822 import Packages
+from docker_helpers import check_workspace_debs_work
 from docker_helpers import colcon_deb
 from docker_helpers import copy_workspace
-from docker_helpers import INSTALL_FROM_REPOSITORY
-from docker_helpers import run_in_clean_container
 import pytest
 
 pytestmark = pytest.mark.docker
@@ -27,7 +25,6 @@ pytestmark = pytest.mark.docker
 DEBS = {
     'calc_core', 'calc_headers', 'calc_plain', 'calc_cli', 'calc_py',
     'calc_catkin', 'calc_catkin_user'}
-DOWNSTREAM = Path(__file__).parent / 'downstream'
 
 
 @pytest.fixture(scope='module')
@@ -101,39 +98,7 @@ def test_no_file_in_two_debs(built):
 
 def test_debs_install_and_work_in_a_clean_container(built, docker_engine):
     _, repository, _ = built
-    script = INSTALL_FROM_REPOSITORY + """
-apt-get install -y -q --no-install-recommends \
-  ros-noetic-calc-cli ros-noetic-calc-py ros-noetic-calc-catkin \
-  cmake g++ make
-dpkg -l | grep -c '^ii  ros-noetic-' > /tmp/count
-set +u
-. /opt/ros/noetic/setup.bash
-set -u
-calc_cli
-/opt/ros/noetic/lib/calc_py/calc_py
-python3 -c 'import calc_py; print("imported", calc_py.ANSWER)'
-/opt/ros/noetic/lib/calc_catkin/calc_catkin_node
-ls "$AMENT_PREFIX_PATH/share/ament_index/resource_index/packages"
-cp -r /downstream /tmp/downstream
-cmake -S /tmp/downstream -B /tmp/downstream/build
-cmake --build /tmp/downstream/build
-/tmp/downstream/build/downstream
-echo "installed $(cat /tmp/count)"
-"""
-    rc, output = run_in_clean_container(
-        docker_engine, repository, script,
-        folders={DOWNSTREAM: '/downstream'})
-    assert rc == 0, output[-4000:]
-    # apt pulled in what the three top-level packages need at run time:
-    # calc_plain, calc_core and the prefix setup files, not calc_headers
-    assert 'installed 6' in output
-    assert 'answer=42 squared=1764 doubled=84' in output
-    assert 'calc_py says 42' in output
-    assert 'imported 42' in output
-    assert 'hello from catkin' in output
-    for name in ('calc_core', 'calc_cli', 'calc_py'):
-        assert f'\n{name}\n' in output
-    assert 'downstream 42 84' in output
+    check_workspace_debs_work(docker_engine, repository)
 
 
 def test_packages_up_to_builds_only_what_is_needed(docker_engine, tmp_path):

@@ -6,6 +6,7 @@
 import asyncio
 from dataclasses import dataclass
 from functools import partial
+import itertools
 import json
 import os
 from pathlib import Path
@@ -113,7 +114,7 @@ class DebTask(TaskExtensionPoint):
         while True:
             out = work / f'attempt-{attempt}'
             out.mkdir()
-            outcome = await self._attempt(out)
+            outcome = await self._attempt_on_an_engine(out)
             if not outcome.reason or not outcome.retryable or \
                     attempt > run.retries or run.stop.is_set():
                 return outcome
@@ -127,13 +128,47 @@ class DebTask(TaskExtensionPoint):
             await asyncio.sleep(run.retry_delay)
             attempt += 1
 
-    async def _attempt(self, out):
+    async def _attempt_on_an_engine(self, out):
+        """
+        Build on an engine with a free place; move when that engine is gone.
+
+        A lost engine is no fault of the package, so moving to another one
+        is not one of its retries.
+        """
+        engines = self.context.args.run.engines
+        name = self.context.pkg.name
+        for move in itertools.count():
+            try:
+                engine = await engines.acquire()
+            except EngineError as e:
+                return Outcome(reason=str(e))
+            folder = out / f'engine-{move}'
+            folder.mkdir()
+            if len(engines.engines) > 1:
+                self._on_stdout(
+                    f'colcon-deb: building on {engine.name}\n'.encode())
+            try:
+                outcome = await self._attempt(folder, engine)
+            finally:
+                engines.release(engine)
+            if outcome.retryable and await self._in_thread(
+                    engines.lose_if_gone, engine, name):
+                self._stderr(
+                    f"colcon-deb: '{name}': the Docker engine {engine.name} "
+                    'is gone; building it on another engine')
+                continue
+            if not outcome.reason:
+                engines.record_built(engine, name)
+            return outcome
+
+    async def _attempt(self, out, engine):
         """
         Download the dependencies with network, then build without.
 
         Only the download may reach the package mirror; the build container
         installs from what was downloaded.  Without anything to download
         (workspace debs, packages the image has), there is no download.
+        Only the workspace debs it installs go into the containers.
         """
         package_args = self.context.args
         run = package_args.run
@@ -145,21 +180,24 @@ class DebTask(TaskExtensionPoint):
             package_args.spec['install'])
         missing = sorted(system - run.installed)
         self._spec = dict(
-            package_args.spec, workspace_debs=workspace_debs, install=missing)
+            package_args.spec, workspace_debs=workspace_debs, install=missing,
+            jobs=await self._in_thread(engine.cpus))
+        repo = out / 'repo'
+        repository.link_debs(run.deb_base, workspace_debs, repo)
         archives = out / 'archives'
         archives.mkdir()
         folders = [
-            Folder(run.deb_base, '/repo'),
+            Folder(repo, '/repo'),
             Folder(archives, '/archives', writable=True)]
         if missing:
-            outcome = await self._run(ContainerSpec(
+            outcome = await self._run(engine, ContainerSpec(
                 image=run.image, command=['python3', SCRIPT, 'download'],
                 folders=folders, network=True, **self._common()), deadline)
             if outcome.reason:
                 return outcome
         debs = out / 'debs'
         debs.mkdir()
-        outcome = await self._run(ContainerSpec(
+        outcome = await self._run(engine, ContainerSpec(
             image=run.image, command=['python3', SCRIPT, 'build'],
             folders=folders + [
                 Folder(Path(package_args.path), '/src'),
@@ -183,7 +221,7 @@ class DebTask(TaskExtensionPoint):
             'cpus': run.cpus,
         }
 
-    async def _run(self, spec, deadline):
+    async def _run(self, engine, spec, deadline):
         """Run one container and tell how it went."""
         run = self.context.args.run
         timeout = None if deadline is None else max(
@@ -191,7 +229,7 @@ class DebTask(TaskExtensionPoint):
         stop = threading.Event()
         try:
             result = await self._in_thread(partial(
-                run.engine.run, spec, on_stdout=self._on_stdout,
+                engine.run, spec, on_stdout=self._on_stdout,
                 on_stderr=self._on_stderr, timeout=timeout,
                 stop=EitherEvent(stop, run.stop)))
         except asyncio.CancelledError:

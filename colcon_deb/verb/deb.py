@@ -17,6 +17,7 @@ from colcon_core.executor import add_executor_arguments
 from colcon_core.executor import execute_jobs
 from colcon_core.executor import Job
 from colcon_core.executor import OnError
+from colcon_core.logging import colcon_logger
 from colcon_core.package_selection import add_arguments \
     as add_packages_arguments
 from colcon_core.package_selection import get_packages
@@ -26,6 +27,7 @@ from colcon_core.task import TaskContext
 from colcon_core.verb import VerbExtensionPoint
 from colcon_deb import repository
 from colcon_deb.builder_image import ensure_builder_image
+from colcon_deb.builder_image import share_builder_image
 from colcon_deb.cache import DebCache
 from colcon_deb.cache import STRATEGIES
 from colcon_deb.cache_state import cache_states
@@ -34,8 +36,11 @@ from colcon_deb.debian.dependencies import relation
 from colcon_deb.dependency_resolution import prefix_setup_name
 from colcon_deb.dependency_resolution import resolve
 from colcon_deb.dependency_resolution import workspace_rosdep_rules
-from colcon_deb.engine import DockerEngine
+from colcon_deb.engine import EngineError
 from colcon_deb.engine import RUN_LABEL
+from colcon_deb.engine_pool import check_engines
+from colcon_deb.engine_pool import docker_engines
+from colcon_deb.engine_pool import EnginePool
 from colcon_deb.event import RunPhase
 from colcon_deb.output_folder import CACHE_FOLDER
 from colcon_deb.output_folder import check_free_space
@@ -49,6 +54,8 @@ from colcon_deb.plan import read_package_xml
 from colcon_deb.run import remove_stale_runs
 from colcon_deb.run import Run
 import yaml
+
+logger = colcon_logger.getChild(__name__)
 
 TASK_GROUP = 'colcon_deb.task.deb'
 
@@ -108,6 +115,13 @@ class DebVerb(VerbExtensionPoint):
             '--run-tests', action='store_true',
             help='Build and run the tests of each package; a failing test '
                  'fails the package')
+        parser.add_argument(
+            '--docker-host', action='append', default=[],
+            metavar='URL[=JOBS]',
+            help='A Docker engine to build on, e.g. ssh://builder=8 for '
+                 'eight packages at once (default: one per CPU of its host); '
+                 'repeat it to build on several engines at once (default: '
+                 'the engine of DOCKER_HOST or the local socket)')
         parser.add_argument(
             '--continue-on-error', action='store_true',
             help='Continue with the other packages when one fails (the '
@@ -180,27 +194,58 @@ class DebVerb(VerbExtensionPoint):
             print('No packages selected')
             return 0
 
-        engine = DockerEngine()
-        engine.check()
+        pool = EnginePool(check_engines(
+            docker_engines(args.docker_host),
+            keep_going=args.continue_on_error))
+        use_capacity(args, pool)
         with locked_output_folder(deb_base, wait=args.wait_for_lock):
             check_free_space(
-                [('output folder', deb_base),
-                 ("Docker's data", engine.data_root())],
+                [('output folder', deb_base)] + [
+                    ("Docker's data", engine.data_root())
+                    for engine in pool.engines if engine.is_local],
                 parse_size(args.min_free_space))
-            remove_stale_runs(engine)
+            for engine in pool.engines:
+                remove_stale_runs(engine)
             run = Run(
-                engine=engine, deb_base=deb_base, args=args, cache=cache)
+                engines=pool, deb_base=deb_base, args=args, cache=cache)
             run.phases = phases
             run.work_dir.mkdir(parents=True)
             with stop_on_signals(run.stop):
                 try:
                     rc = build_debs(context, plan, decorators, run, base_image)
                 finally:
-                    engine.remove_labelled({RUN_LABEL: run.id})
+                    remove_containers(run)
             print_summary(plan, run)
             repository.write_index(deb_base)
         print(f'APT source: {repository.apt_source_line(deb_base)}')
         return rc
+
+
+def use_capacity(args, pool):
+    """
+    Let colcon's executor run as many jobs as the engines take at once.
+
+    With engines of their own given, a run on a small host can keep many
+    large build hosts busy.
+    """
+    capacity = pool.capacity()
+    workers = getattr(args, 'parallel_workers', None)
+    if capacity and workers and workers < capacity:
+        logger.info(
+            f'Running {capacity} jobs at once, as many as the Docker '
+            f'engines take (--parallel-workers {workers})')
+        args.parallel_workers = capacity
+
+
+def remove_containers(run):
+    """Remove what is left of the run on every engine still there."""
+    for engine in run.engines.engines:
+        if engine in run.engines.lost:
+            continue
+        try:
+            engine.remove_labelled({RUN_LABEL: run.id})
+        except EngineError as e:
+            logger.warning(f'could not clean up on {engine.name}: {e}')
 
 
 def install_prefix(args):
@@ -235,6 +280,10 @@ def check_arguments(args):
         raise RuntimeError(f'--min-free-space: {e}') from None
     if args.retries < 0 or args.deb_revision < 0:
         raise RuntimeError('--retries and --deb-revision cannot be negative')
+    try:
+        docker_engines(args.docker_host)
+    except ValueError as e:
+        raise RuntimeError(f'--docker-host {e}') from None
 
 
 def discover_packages(args):
@@ -253,6 +302,7 @@ def build_debs(context, plan, decorators, run, base_image):
     run.phases.append(RunPhase('resolving dependencies'))
     run.image = ensure_builder_image(
         run.engine, base_image, on_line=lambda line: print(line, flush=True))
+    share_builder_image(run.engines.usable(), run.image)
     resolution = resolve(
         run.engine, run.image, plan, rosdep_command=args.rosdep_command,
         rosdep_sources=args.rosdep_source, work_base=run.work_dir,
@@ -314,6 +364,8 @@ def stop_on_signals(stop):
 
 def print_summary(plan, run):
     """Say which packages were cached, tried again, failed or skipped."""
+    for line in run.engines.summary_lines():
+        print(line)
     if run.cached:
         print(f'Cached, not built again: {", ".join(sorted(run.cached))}')
     for name, reasons in sorted(run.retried.items()):
@@ -383,7 +435,6 @@ def container_spec(plan, planned, resolution, args):
         'control': control.dump(),
         'cmake_args': args.cmake_args or [],
         'run_tests': args.run_tests,
-        'jobs': os.cpu_count() or 1,
     }
 
 

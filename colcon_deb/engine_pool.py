@@ -1,0 +1,185 @@
+# Copyright 2026 colcon-deb developers
+# Licensed under the Apache License, Version 2.0
+
+"""
+The Docker engines of a run, and which one builds the next package.
+
+colcon's executor decides which packages build at once; each of them takes
+a place on the engine with the most free places, and gives it back when
+its containers are done.  An engine that goes away takes no more work; the
+packages it was building are built again on another.
+"""
+
+import asyncio
+import threading
+
+from colcon_core.logging import colcon_logger
+from colcon_deb.engine import DockerEngine
+from colcon_deb.engine import EngineError
+from colcon_deb.engine import EngineUnreachable
+
+logger = colcon_logger.getChild(__name__)
+
+# how often a job waiting for a free place looks again
+WAIT_INTERVAL = 0.2
+
+
+def parse_docker_host(value):
+    """
+    Split `URL[=JOBS]` into the URL and the number of jobs (or None).
+
+    :raises ValueError: when it is no URL or the number is not positive
+    """
+    url, sep, jobs = value.rpartition('=')
+    if not sep or not jobs.isdigit():
+        url, jobs = value, None
+    if '://' not in url:
+        raise ValueError(
+            f"'{value}' is no engine URL (unix://, tcp:// or ssh://, "
+            'optionally followed by =JOBS)')
+    if jobs is not None and int(jobs) < 1:
+        raise ValueError(f"'{value}' gives no engine work: JOBS must be >= 1")
+    return url, None if jobs is None else int(jobs)
+
+
+def docker_engines(docker_hosts):
+    """
+    Return the engines the --docker-host options name.
+
+    Without any, the one engine of the environment, as the docker CLI uses
+    it.
+    """
+    if not docker_hosts:
+        return [DockerEngine()]
+    engines, urls = [], set()
+    for value in docker_hosts:
+        url, jobs = parse_docker_host(value)
+        if url in urls:
+            raise ValueError(f"--docker-host '{url}' is given twice")
+        urls.add(url)
+        engines.append(DockerEngine(url, jobs=jobs))
+    return engines
+
+
+def check_engines(engines, *, keep_going):
+    """
+    Check that every engine answers; return those that do.
+
+    An engine that does not is an error, or with `keep_going` a warning
+    while another one answers.
+    """
+    reachable = []
+    for engine in engines:
+        try:
+            engine.check()
+        except EngineError as e:
+            if not keep_going:
+                raise
+            logger.warning(f'{e}: building without it')
+        else:
+            reachable.append(engine)
+    if not reachable:
+        raise EngineError(
+            'no Docker engine can be reached: ' +
+            ', '.join(engine.name for engine in engines))
+    return reachable
+
+
+class EnginePool:
+    """The engines of one run, their free places and what they built."""
+
+    def __init__(self, engines):  # noqa: D107
+        self.engines = list(engines)
+        # engine -> why it was given up
+        self.lost = {}
+        # engine name -> the packages it built; and moved off a lost one
+        self.built = {}
+        self.moved = {}
+        self._busy = dict.fromkeys(self.engines, 0)
+        self._lock = threading.Lock()
+
+    @property
+    def primary(self):
+        """The engine that runs the steps of the run as a whole."""
+        return self.usable()[0]
+
+    def usable(self):
+        """Return the engines not given up, in the order they were given."""
+        with self._lock:
+            usable = [e for e in self.engines if e not in self.lost]
+        if not usable:
+            raise EngineError('no Docker engine is left: ' + '; '.join(
+                f'{e.name}: {reason}' for e, reason in self.lost.items()))
+        return usable
+
+    def capacity(self):
+        """Return how many packages the engines build at once, together."""
+        if len(self.engines) == 1 and self.engines[0].url is None:
+            # colcon's --parallel-workers alone decides, as for colcon build
+            return None
+        return sum(engine.jobs() for engine in self.usable())
+
+    async def acquire(self):
+        """Wait for a free place, take it, and return its engine."""
+        while True:
+            engine = self._take()
+            if engine is not None:
+                return engine
+            await asyncio.sleep(WAIT_INTERVAL)
+
+    def _take(self):
+        limited = self.capacity() is not None
+        candidates = self.usable()
+        with self._lock:
+            free = [
+                e for e in candidates
+                if not limited or self._busy[e] < e.jobs()]
+            if not free:
+                return None
+            engine = min(free, key=lambda e: (
+                self._busy[e] / e.jobs() if limited else self._busy[e]))
+            self._busy[engine] += 1
+            return engine
+
+    def release(self, engine):
+        """Give the place back."""
+        with self._lock:
+            self._busy[engine] -= 1
+
+    def record_built(self, engine, package_name):
+        """Remember which engine built a package, for the summary."""
+        with self._lock:
+            self.built.setdefault(engine.name, []).append(package_name)
+
+    def lose_if_gone(self, engine, package_name):
+        """
+        Give the engine up when it no longer answers.
+
+        :returns: True when it is gone: the package is built elsewhere
+        """
+        try:
+            engine.check()
+        except EngineUnreachable as e:
+            with self._lock:
+                self.lost.setdefault(engine, e.reason)
+                self.moved.setdefault(engine.name, []).append(package_name)
+            return True
+        return False
+
+    def summary_lines(self):
+        """Say what each engine did, when there was more than one."""
+        lines = []
+        if len(self.engines) > 1:
+            for engine in self.engines:
+                built = sorted(self.built.get(engine.name, []))
+                lines.append(
+                    f'Built on {engine.name}: {len(built)} package(s)' +
+                    (f" ({', '.join(built)})" if built else ''))
+        for engine, reason in self.lost.items():
+            moved = sorted(self.moved.get(engine.name, []))
+            lines.append(
+                f'Lost Docker engine {engine.name}: it stopped answering '
+                f'({reason}) and took no more work' + (
+                    f", and {', '.join(moved)} moved to another engine"
+                    if moved else ''))
+        return lines

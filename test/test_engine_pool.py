@@ -1,0 +1,90 @@
+# Copyright 2026 colcon-deb developers
+# Licensed under the Apache License, Version 2.0
+
+import asyncio
+
+from colcon_deb.engine import EngineError
+from colcon_deb.engine_pool import docker_engines
+from colcon_deb.engine_pool import EnginePool
+from colcon_deb.engine_pool import parse_docker_host
+from fake_engine import FakeEngine
+import pytest
+
+
+@pytest.mark.parametrize('value, expected', [
+    ('ssh://builder@build1=8', ('ssh://builder@build1', 8)),
+    ('tcp://build2:2376', ('tcp://build2:2376', None)),
+    ('unix:///var/run/docker.sock=1', ('unix:///var/run/docker.sock', 1)),
+    # a number only counts after the last =
+    ('tcp://host:2376/?a=b', ('tcp://host:2376/?a=b', None)),
+])
+def test_parse_docker_host(value, expected):
+    assert parse_docker_host(value) == expected
+
+
+@pytest.mark.parametrize('value, message', [
+    ('build1', 'is no engine URL'),
+    ('tcp://build1=0', 'JOBS must be >= 1'),
+])
+def test_parse_docker_host_rejects(value, message):
+    with pytest.raises(ValueError, match=message):
+        parse_docker_host(value)
+
+
+def test_docker_engines():
+    default, = docker_engines([])
+    assert default.url is None
+    engines = docker_engines(['tcp://a:2375=2', 'ssh://b'])
+    assert [(e.url, e._jobs) for e in engines] == [
+        ('tcp://a:2375', 2), ('ssh://b', None)]
+    assert [e.is_local for e in engines] == [False, False]
+    with pytest.raises(ValueError, match='given twice'):
+        docker_engines(['tcp://a:2375=2', 'tcp://a:2375=4'])
+
+
+def take(pool, count):
+    return [asyncio.run(pool.acquire()) for _ in range(count)]
+
+
+def test_places_go_to_the_engine_with_the_most_free():
+    big = FakeEngine(url='tcp://big', jobs=3)
+    small = FakeEngine(url='tcp://small', jobs=1)
+    pool = EnginePool([small, big])
+    assert pool.capacity() == 4
+    # a tie goes to the engine given first; a full one gets no more
+    taken = take(pool, 4)
+    assert sorted(e.url for e in taken) == [
+        'tcp://big', 'tcp://big', 'tcp://big', 'tcp://small']
+    assert pool._take() is None
+    pool.release(small)
+    assert pool._take() is small
+
+
+def test_a_lost_engine_takes_no_more_work():
+    first = FakeEngine(url='tcp://first', jobs=1)
+    second = FakeEngine(url='tcp://second', jobs=1)
+    pool = EnginePool([first, second])
+    engine, = take(pool, 1)
+    assert engine is first
+    pool.release(first)
+    assert not pool.lose_if_gone(first, 'pkg_a')
+    first.gone = True
+    assert pool.lose_if_gone(first, 'pkg_a')
+    assert pool.primary is second
+    assert take(pool, 1) == [second]
+    assert pool._take() is None
+    lines = pool.summary_lines()
+    assert lines[0] == 'Built on tcp://first: 0 package(s)'
+    assert lines[-1].startswith('Lost Docker engine tcp://first: ')
+    assert lines[-1].endswith('and pkg_a moved to another engine')
+    second.gone = True
+    pool.lose_if_gone(second, 'pkg_b')
+    with pytest.raises(EngineError, match='no Docker engine is left'):
+        pool.usable()
+
+
+def test_one_engine_of_the_environment_is_not_limited():
+    pool = EnginePool([FakeEngine()])
+    assert pool.capacity() is None
+    assert len(take(pool, 5)) == 5
+    assert pool.summary_lines() == []
