@@ -388,8 +388,13 @@ def _short_reason(error):
     is the one that tells what happened.
     """
     text = str(error) or repr(error)
-    found = re.search(r'\[Errno -?\d+\] [^\'")]+', text)
-    return found.group(0).strip() if found else text.splitlines()[0]
+    errno = re.search(r'\[Errno -?\d+\] [^\'")]+', text)
+    if errno:
+        return errno.group(0).strip()
+    os_error = re.search(r"\w+Error\(\d+, '([^']+)'\)", text)
+    if os_error:
+        return os_error.group(1)
+    return text.splitlines()[0]
 
 
 def _upload(container, folder):

@@ -80,7 +80,8 @@ def test_no_docker_daemon_is_one_line(tmp_path):
     assert completed.returncode == 1
     lines = completed.stdout.strip().splitlines()
     assert len(lines) == 1, completed.stdout
-    assert 'cannot reach the Docker daemon' in lines[0]
+    assert 'cannot reach the Docker engine at unix:///nonexistent' \
+        '/docker.sock (No such file or directory)' in lines[0]
     assert 'Traceback' not in completed.stdout
 
 
@@ -171,4 +172,4 @@ def test_unwritable_output_folder_is_one_line(tmp_path):
     assert completed.returncode == 1
     lines = completed.stdout.strip().splitlines()
     assert len(lines) == 1, completed.stdout
-    assert 'is not writable' in lines[0] or 'Docker daemon' in lines[0]
+    assert 'is not writable' in lines[0] or 'Docker engine' in lines[0]
