@@ -12,8 +12,11 @@ host's folders, only has to change this module.
 
 from dataclasses import dataclass
 from dataclasses import field
+import json
 import os
+from pathlib import Path
 import re
+import subprocess
 import tarfile
 import tempfile
 import threading
@@ -94,8 +97,8 @@ class DockerEngine:
         """
         Connect lazily: a dry run must not need a daemon.
 
-        :param url: the engine's URL, default from the environment
-          (DOCKER_HOST, else the local socket)
+        :param url: the engine's URL or the name of a Docker context,
+          default from the environment (DOCKER_HOST, else the local socket)
         :param jobs: how many packages it builds at once, default one per
           CPU it has
         :param client: a docker.DockerClient, default from the URL
@@ -104,17 +107,25 @@ class DockerEngine:
         self._jobs = jobs
         self._client = client
         self._cpus = None
+        self._context_endpoint = None
 
     @property
     def name(self):
-        """The engine as users name it: its URL."""
+        """The engine as users name it: its URL or Docker context."""
+        return self.url or self.endpoint
+
+    @property
+    def endpoint(self):
+        """The URL the engine is reached at."""
+        if self.url and '://' not in self.url:
+            return self._context()[0]
         return self.url or os.environ.get('DOCKER_HOST') or \
             'unix:///var/run/docker.sock'
 
     @property
     def is_local(self):
         """Tell whether the engine sees this host's folders."""
-        return self.name.startswith(('unix://', 'npipe://'))
+        return self.endpoint.startswith(('unix://', 'npipe://'))
 
     @property
     def client(self):
@@ -123,17 +134,33 @@ class DockerEngine:
             self._client = self._connect(timeout=600)
         return self._client
 
+    def _context(self):
+        """
+        Return the endpoint and TLS settings of the Docker context.
+
+        The docker CLI made the context and knows where it keeps contexts
+        (the SDK looks for them beside a config.json the CLI may not have
+        written).
+        """
+        if self._context_endpoint is None:
+            self._context_endpoint = _inspect_context(self.url)
+        return self._context_endpoint
+
     def _connect(self, *, timeout):
         import docker
-        environment = dict(os.environ)
-        if self.url:
-            environment['DOCKER_HOST'] = self.url
+        # the ssh client, not paramiko: the user's ssh configuration (keys,
+        # agents, jump hosts) applies as with `docker -H ssh://`
+        options = {
+            'timeout': timeout, 'max_pool_size': 32, 'use_ssh_client': True}
         try:
-            # the ssh client, not paramiko: the user's ssh configuration
-            # (keys, agents, jump hosts) applies as with `docker -H ssh://`
-            return docker.from_env(
-                timeout=timeout, environment=environment, max_pool_size=32,
-                use_ssh_client=True)
+            if self.url and '://' not in self.url:
+                # a context has its own endpoint and TLS material
+                host, tls = self._context()
+                return docker.DockerClient(base_url=host, tls=tls, **options)
+            environment = dict(os.environ)
+            if self.url:
+                environment['DOCKER_HOST'] = self.url
+            return docker.from_env(environment=environment, **options)
         except docker.errors.DockerException as e:
             raise self._unreachable(e) from None
 
@@ -378,6 +405,34 @@ class _Watch:
         """End the watch when the container ended by itself."""
         self._finished.set()
         self._thread.join()
+
+
+def _inspect_context(name):
+    """Return the Docker host and TLS settings of a Docker context."""
+    import docker
+    try:
+        completed = subprocess.run(
+            ['docker', 'context', 'inspect', name], capture_output=True,
+            text=True)
+    except FileNotFoundError:
+        raise EngineError(
+            f"cannot look up the Docker context '{name}' without the docker "
+            'command') from None
+    if completed.returncode:
+        reason = (completed.stderr.strip().splitlines() or ['not found'])[0]
+        raise EngineError(f"no Docker context '{name}': {reason}")
+    context, = json.loads(completed.stdout)
+    endpoint = context['Endpoints']['docker']
+    material = context.get('TLSMaterial', {}).get('docker') or []
+    if not material:
+        return endpoint['Host'], False
+    folder = Path(context['Storage']['TLSPath']) / 'docker'
+    files = {name: str(folder / name) for name in material}
+    client_cert = (files['cert.pem'], files['key.pem']) \
+        if 'cert.pem' in files and 'key.pem' in files else None
+    return endpoint['Host'], docker.tls.TLSConfig(
+        client_cert=client_cert, ca_cert=files.get('ca.pem'),
+        verify=not endpoint.get('SkipTLSVerify'))
 
 
 def _short_reason(error):

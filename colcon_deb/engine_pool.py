@@ -11,6 +11,7 @@ packages it was building are built again on another.
 """
 
 import asyncio
+import re
 import threading
 
 from colcon_core.logging import colcon_logger
@@ -26,17 +27,19 @@ WAIT_INTERVAL = 0.2
 
 def parse_docker_host(value):
     """
-    Split `URL[=JOBS]` into the URL and the number of jobs (or None).
+    Split `ENGINE[=JOBS]` into the engine and the number of jobs (or None).
 
-    :raises ValueError: when it is no URL or the number is not positive
+    The engine is a URL or the name of a Docker context.
+
+    :raises ValueError: when it is neither or the number is not positive
     """
     url, sep, jobs = value.rpartition('=')
     if not sep or not jobs.isdigit():
         url, jobs = value, None
-    if '://' not in url:
+    if '://' not in url and not re.fullmatch(r'\w[\w.+-]*', url):
         raise ValueError(
-            f"'{value}' is no engine URL (unix://, tcp:// or ssh://, "
-            'optionally followed by =JOBS)')
+            f"'{value}' is no engine URL (unix://, tcp:// or ssh://) or "
+            'Docker context name, optionally followed by =JOBS')
     if jobs is not None and int(jobs) < 1:
         raise ValueError(f"'{value}' gives no engine work: JOBS must be >= 1")
     return url, None if jobs is None else int(jobs)

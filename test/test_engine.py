@@ -2,6 +2,7 @@
 # Licensed under the Apache License, Version 2.0
 
 from colcon_deb.engine import _pass_lines
+from colcon_deb.engine import _short_reason
 from colcon_deb.engine import DockerEngine
 from colcon_deb.engine import EngineError
 import pytest
@@ -28,3 +29,25 @@ def test_unreachable_daemon_is_an_engine_error(monkeypatch):
     message = str(info.value)
     assert 'unix:///nonexistent/docker.sock' in message
     assert '\n' not in message
+
+
+def test_unknown_docker_context_is_an_engine_error(monkeypatch, tmp_path):
+    monkeypatch.setenv('DOCKER_CONFIG', str(tmp_path))
+    with pytest.raises(EngineError) as info:
+        DockerEngine('no-such-context').check()
+    message = str(info.value)
+    assert "Docker context 'no-such-context'" in message
+    assert '\n' not in message
+
+
+@pytest.mark.parametrize('error, reason', [
+    ("HTTPConnectionPool(host='h', port=1): Max retries exceeded (Caused by "
+     'NewConnectionError("...: Failed to establish a new connection: '
+     '[Errno 111] Connection refused"))', '[Errno 111] Connection refused'),
+    ("('Connection aborted.', FileNotFoundError(2, 'No such file or "
+     "directory'))", 'No such file or directory'),
+    ('ssh: connect to host b port 22: No route to host\nmore',
+     'ssh: connect to host b port 22: No route to host'),
+])
+def test_short_reason(error, reason):
+    assert _short_reason(Exception(error)) == reason

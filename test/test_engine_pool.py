@@ -17,13 +17,16 @@ import pytest
     ('unix:///var/run/docker.sock=1', ('unix:///var/run/docker.sock', 1)),
     # a number only counts after the last =
     ('tcp://host:2376/?a=b', ('tcp://host:2376/?a=b', None)),
+    # the name of a Docker context
+    ('build-farm.1=4', ('build-farm.1', 4)),
 ])
 def test_parse_docker_host(value, expected):
     assert parse_docker_host(value) == expected
 
 
 @pytest.mark.parametrize('value, message', [
-    ('build1', 'is no engine URL'),
+    ('build 1', 'is no engine URL'),
+    ('/var/run/docker.sock', 'is no engine URL'),
     ('tcp://build1=0', 'JOBS must be >= 1'),
 ])
 def test_parse_docker_host_rejects(value, message):

@@ -10,6 +10,8 @@ through tcp://, as a remote engine: sources and debs travel through the
 Docker API, not through bind mounts.
 """
 
+import os
+from pathlib import Path
 import re
 import shutil
 import signal
@@ -27,6 +29,7 @@ import pytest
 pytestmark = pytest.mark.docker
 
 LOCAL = 'unix:///var/run/docker.sock'
+FAULTS = Path(__file__).parent / 'faults'
 
 
 class SecondDaemon:
@@ -111,6 +114,21 @@ def test_a_workspace_builds_across_two_engines(
     assert copied and copied <= {
         image.id for image in docker_engine.images.list(**builders)}
     check_workspace_debs_work(docker_engine, workspace / 'deb')
+
+
+def test_a_docker_context_names_an_engine(docker_engine, second, tmp_path):
+    config = {'DOCKER_CONFIG': str(tmp_path / 'docker-config')}
+    subprocess.run(
+        ['docker', 'context', 'create', 'other', '--docker',
+         f'host={second.url}'],
+        env=dict(os.environ, **config), check=True, stdout=subprocess.DEVNULL)
+    workspace = copy_workspace(tmp_path / 'ws', FAULTS)
+    completed = colcon_deb(
+        workspace, '--packages-select', 'quick', 'slow',
+        '--parallel-workers', '2', '--docker-host', f'{LOCAL}=1',
+        '--docker-host', 'other=1', env=config)
+    assert built_on(completed.stdout) == {LOCAL: 1, 'other': 1}, \
+        completed.stdout
 
 
 def test_an_unreachable_docker_host_is_one_line(docker_engine, tmp_path):

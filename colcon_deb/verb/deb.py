@@ -118,8 +118,9 @@ class DebVerb(VerbExtensionPoint):
         parser.add_argument(
             '--docker-host', action='append', default=[],
             metavar='URL[=JOBS]',
-            help='A Docker engine to build on, e.g. ssh://builder=8 for '
-                 'eight packages at once (default: one per CPU of its host); '
+            help='A Docker engine to build on (URL or Docker context), e.g. '
+                 'ssh://builder=8 for eight packages at once (default: one '
+                 'per CPU of its host); '
                  'repeat it to build on several engines at once (default: '
                  'the engine of DOCKER_HOST or the local socket)')
         parser.add_argument(
