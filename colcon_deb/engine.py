@@ -115,9 +115,14 @@ class DockerEngine:
         return self.url or self.endpoint
 
     @property
+    def is_context(self):
+        """Tell whether the engine is named by a Docker context."""
+        return bool(self.url) and '://' not in self.url
+
+    @property
     def endpoint(self):
         """The URL the engine is reached at."""
-        if self.url and '://' not in self.url:
+        if self.is_context:
             return self._context()[0]
         return self.url or os.environ.get('DOCKER_HOST') or \
             'unix:///var/run/docker.sock'
@@ -153,7 +158,7 @@ class DockerEngine:
         options = {
             'timeout': timeout, 'max_pool_size': 32, 'use_ssh_client': True}
         try:
-            if self.url and '://' not in self.url:
+            if self.is_context:
                 # a context has its own endpoint and TLS material
                 host, tls = self._context()
                 return docker.DockerClient(base_url=host, tls=tls, **options)

@@ -149,6 +149,8 @@ class DebTask(TaskExtensionPoint):
                     f'colcon-deb: building on {engine.name}\n'.encode())
             try:
                 outcome = await self._attempt(folder, engine)
+            except EngineError as e:
+                outcome = Outcome(reason=str(e), retryable=True)
             finally:
                 engines.release(engine)
             if outcome.retryable and await self._in_thread(
