@@ -6,8 +6,8 @@ The one place that talks to Docker.
 
 Everything else describes what to run (image, command, environment, which
 host folders go in and come out, limits) and gets exit codes and output
-lines back, so that another engine, e.g. a remote one that cannot see the
-host's folders, only has to change this module.
+lines back.  Whether the folders are bind-mounted (a local engine) or
+travel as tar archives through the API (a remote one) is decided here.
 """
 
 from dataclasses import dataclass
