@@ -78,9 +78,13 @@ class SecondDaemon:
             return f.read()[-3000:]
 
     def remove(self):
+        """Stop the daemon; unmount what it left mounted; delete it all."""
         self.stop()
-        subprocess.run(['umount', '-R', f'{self.root}/exec'],
-                       stderr=subprocess.DEVNULL)
+        with open('/proc/mounts') as f:
+            mounts = [line.split()[1] for line in f]
+        for mount in reversed(mounts):
+            if mount.startswith(self.root + '/'):
+                subprocess.run(['umount', mount], stderr=subprocess.DEVNULL)
         shutil.rmtree(self.root, ignore_errors=True)
 
 
