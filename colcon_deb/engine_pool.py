@@ -49,8 +49,8 @@ def docker_engines(docker_hosts):
     """
     Return the engines the --docker-host options name.
 
-    Without any, the one engine of the environment, as the docker CLI uses
-    it.
+    Without any, the one engine of the environment: DOCKER_HOST, else the
+    local socket.
     """
     if not docker_hosts:
         return [DockerEngine()]
