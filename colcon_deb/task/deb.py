@@ -150,6 +150,8 @@ class DebTask(TaskExtensionPoint):
             try:
                 outcome = await self._attempt(folder, engine)
             except EngineError as e:
+                # in a container or around it: the engine's trouble, which
+                # trying again may not have
                 outcome = Outcome(reason=str(e), retryable=True)
             finally:
                 engines.release(engine)
@@ -238,8 +240,6 @@ class DebTask(TaskExtensionPoint):
             # colcon's executor gave up on this job: so does its container
             stop.set()
             raise
-        except EngineError as e:
-            return Outcome(reason=str(e), retryable=True)
         if result.stopped:
             return Outcome(reason='interrupted')
         if result.timed_out:
