@@ -1,12 +1,14 @@
 # Copyright 2026 colcon-deb developers
 # Licensed under the Apache License, Version 2.0
 
+from argparse import Namespace
 import asyncio
 
 from colcon_deb.engine import EngineError
 from colcon_deb.engine_pool import docker_engines
 from colcon_deb.engine_pool import EnginePool
 from colcon_deb.engine_pool import parse_docker_host
+from colcon_deb.verb.deb import use_capacity
 from fake_engine import FakeEngine
 import pytest
 
@@ -63,6 +65,15 @@ def test_places_go_to_the_engine_with_the_most_free():
     assert pool._take() is small
 
 
+def test_the_next_place_is_on_the_least_busy_engine():
+    first = FakeEngine(url='tcp://first', jobs=2)
+    second = FakeEngine(url='tcp://second', jobs=2)
+    pool = EnginePool([first, second])
+    # 0 of 2 busy each: a tie; then 1 of 2 against 0 of 2
+    assert take(pool, 2) == [first, second]
+    assert take(pool, 1) == [first]
+
+
 def test_a_lost_engine_takes_no_more_work():
     first = FakeEngine(url='tcp://first', jobs=1)
     second = FakeEngine(url='tcp://second', jobs=1)
@@ -91,3 +102,19 @@ def test_one_engine_of_the_environment_is_not_limited():
     assert pool.capacity() is None
     assert len(take(pool, 5)) == 5
     assert pool.summary_lines() == []
+
+
+def test_colcon_runs_as_many_jobs_as_the_engines_take():
+    pool = EnginePool([
+        FakeEngine(url='tcp://a', jobs=3), FakeEngine(url='tcp://b')])
+    args = Namespace(parallel_workers=2)
+    use_capacity(args, pool)
+    assert args.parallel_workers == 3 + 2
+    # more workers than places: the engines' places decide anyway
+    args = Namespace(parallel_workers=8)
+    use_capacity(args, pool)
+    assert args.parallel_workers == 8
+    # one engine of the environment: --parallel-workers alone decides
+    args = Namespace(parallel_workers=1)
+    use_capacity(args, EnginePool([FakeEngine()]))
+    assert args.parallel_workers == 1

@@ -7,7 +7,9 @@ Builds spread over two Docker engines.
 A second Docker daemon on this machine, with its own socket, data folder
 and TCP port, stands in for another build host.  colcon deb reaches it
 through tcp://, as a remote engine: sources and debs travel through the
-Docker API, not through bind mounts.
+Docker API.  Like a daemon on another host, it cannot see the tests'
+folders (they are hidden in its mount namespace), so a bind mount there
+would fail.
 """
 
 import os
@@ -35,9 +37,11 @@ FAULTS = Path(__file__).parent / 'faults'
 class SecondDaemon:
     """A dockerd of its own, started and stopped by the tests."""
 
-    def __init__(self):  # noqa: D107
+    def __init__(self, hidden):  # noqa: D107
         # short: the socket paths under it must fit in 108 characters
         self.root = tempfile.mkdtemp(prefix='cde-')
+        # the folder the daemon must not see
+        self.hidden = str(hidden)
         with socket.socket() as s:
             s.bind(('127.0.0.1', 0))
             self.port = s.getsockname()[1]
@@ -46,7 +50,12 @@ class SecondDaemon:
 
     def start(self):
         log = open(f'{self.root}/dockerd.log', 'a')
+        # a mount namespace of its own, where an empty file system covers
+        # the hidden folder; its mounts stay in there
         self.process = subprocess.Popen([
+            'unshare', '--mount', '--propagation', 'private',
+            'sh', '-c', 'mount -t tmpfs hidden "$0" && exec "$@"',
+            self.hidden,
             'dockerd', '--data-root', f'{self.root}/data',
             '--exec-root', f'{self.root}/exec',
             '--pidfile', f'{self.root}/docker.pid',
@@ -78,19 +87,14 @@ class SecondDaemon:
             return f.read()[-3000:]
 
     def remove(self):
-        """Stop the daemon; unmount what it left mounted; delete it all."""
         self.stop()
-        with open('/proc/mounts') as f:
-            mounts = [line.split()[1] for line in f]
-        for mount in reversed(mounts):
-            if mount.startswith(self.root + '/'):
-                subprocess.run(['umount', mount], stderr=subprocess.DEVNULL)
         shutil.rmtree(self.root, ignore_errors=True)
 
 
 @pytest.fixture(scope='module')
-def second(docker_engine):
-    daemon = SecondDaemon()
+def second(docker_engine, tmp_path_factory):
+    # every test's workspace and output folder are under the base folder
+    daemon = SecondDaemon(hidden=tmp_path_factory.getbasetemp())
     daemon.start()
     yield daemon
     daemon.remove()

@@ -136,9 +136,13 @@ def test_packages_move_off_a_lost_engine(diamond, monkeypatch, capsys):
 def test_unreachable_docker_host_is_an_error(diamond, monkeypatch, capfd):
     gone = FakeEngine(url='tcp://gone:2375')
     gone.gone = True
+    here = FakeEngine(url='tcp://here:2375')
     rc = colcon_deb(
-        monkeypatch, {gone.url: gone}, '--docker-host', gone.url)
+        monkeypatch, {e.url: e for e in (gone, here)},
+        '--docker-host', gone.url, '--docker-host', here.url)
     assert rc == 1
+    # the run stops before anything is built, also on the engine that answers
+    assert here.builds == []
     assert 'cannot reach the Docker engine at tcp://gone:2375' in \
         capfd.readouterr().err
 
