@@ -71,6 +71,16 @@ def handler_for(clock, **args):
     return handler
 
 
+def live_on_a_terminal(clock):
+    """Make a handler on a terminal and bring it to three_packages."""
+    handler = handler_for(clock)
+    handler.interactive = True
+    handler.console = fake_terminal()
+    three_packages(handler, clock)
+    post(handler, TimerEvent())
+    return handler
+
+
 def fake_terminal(width=100):
     """Make a console that writes a terminal's codes into a string."""
     return Console(file=io.StringIO(), width=width, force_terminal=True)
@@ -156,11 +166,7 @@ def test_estimate_spreads_the_mean_time_over_the_workers():
 def test_terminal_draws_live_and_prints_marks():
     """On a terminal: the live area, and a mark for each ended package."""
     clock = Clock()
-    handler = handler_for(clock)
-    handler.interactive = True
-    handler.console = fake_terminal()
-    three_packages(handler, clock)
-    post(handler, TimerEvent())
+    handler = live_on_a_terminal(clock)
     assert handler.live is not None and handler.live.is_started
 
     clock.now += 30
@@ -191,11 +197,7 @@ def test_terminal_draws_live_and_prints_marks():
 def test_terminal_clears_the_area_before_others_print():
     """The area steps aside when colcon prints a job's start, then returns."""
     clock = Clock()
-    handler = handler_for(clock)
-    handler.interactive = True
-    handler.console = fake_terminal()
-    three_packages(handler, clock)
-    post(handler, TimerEvent())
+    handler = live_on_a_terminal(clock)
     assert handler.live is not None
 
     post(handler, JobStarted('calc_cli'), 'calc_cli')
@@ -206,13 +208,8 @@ def test_terminal_clears_the_area_before_others_print():
 
 def test_terminal_redirects_nothing():
     """Other handlers keep printing to the real stdout and stderr."""
-    clock = Clock()
-    handler = handler_for(clock)
-    handler.interactive = True
-    handler.console = fake_terminal()
     stdout, stderr = sys.stdout, sys.stderr
-    three_packages(handler, clock)
-    post(handler, TimerEvent())
+    handler = live_on_a_terminal(Clock())
     try:
         assert handler.live.is_started
         assert sys.stdout is stdout and sys.stderr is stderr

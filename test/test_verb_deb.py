@@ -24,6 +24,16 @@ def run_colcon(workspace, *args, env=None):
         env=environment)
 
 
+def one_error_line(workspace, *args, env=None):
+    """Run colcon; it must fail with exit code 1 and print one line."""
+    completed = run_colcon(workspace, *args, env=env)
+    assert completed.returncode == 1, completed.stdout
+    assert 'Traceback' not in completed.stdout
+    lines = completed.stdout.strip().splitlines()
+    assert len(lines) == 1, completed.stdout
+    return lines[0]
+
+
 def test_dry_run_prints_the_plan_without_docker(tmp_path):
     workspace = copy_workspace(tmp_path / 'ws')
     completed = run_colcon(
@@ -67,22 +77,14 @@ def test_ros_distro_from_the_environment(tmp_path):
 
 def test_unknown_ros_distro_is_one_line(tmp_path):
     workspace = copy_workspace(tmp_path / 'ws')
-    completed = run_colcon(workspace, 'deb')
-    assert completed.returncode == 1
-    lines = completed.stdout.strip().splitlines()
-    assert len(lines) == 1, completed.stdout
-    assert '--ros-distro' in lines[0]
+    assert '--ros-distro' in one_error_line(workspace, 'deb')
 
 
 def test_no_docker_daemon_is_one_line(tmp_path):
     workspace = copy_workspace(tmp_path / 'ws')
-    completed = run_colcon(workspace, 'deb', '--ros-distro', 'noetic')
-    assert completed.returncode == 1
-    lines = completed.stdout.strip().splitlines()
-    assert len(lines) == 1, completed.stdout
+    line = one_error_line(workspace, 'deb', '--ros-distro', 'noetic')
     assert 'cannot reach the Docker engine at unix:///nonexistent' \
-        '/docker.sock (No such file or directory)' in lines[0]
-    assert 'Traceback' not in completed.stdout
+        '/docker.sock (No such file or directory)' in line
 
 
 def test_unsupported_build_type_is_reported(tmp_path):
@@ -128,13 +130,10 @@ def test_invalid_package_name_names_the_cause(tmp_path):
 def test_duplicate_package_names_are_one_line(tmp_path):
     workspace = copy_workspace(tmp_path / 'ws')
     shutil.copytree(workspace / 'calc_core', workspace / 'calc_core_copy')
-    completed = run_colcon(
+    line = one_error_line(
         workspace, 'deb', '--dry-run', '--ros-distro', 'noetic')
-    assert completed.returncode == 1
-    lines = completed.stdout.strip().splitlines()
-    assert len(lines) == 1, completed.stdout
-    assert 'Duplicate package names' in lines[0]
-    assert 'calc_core' in lines[0] and 'calc_core_copy' in lines[0]
+    assert 'Duplicate package names' in line
+    assert 'calc_core' in line and 'calc_core_copy' in line
 
 
 def test_dependency_cycle_is_one_line(tmp_path):
@@ -142,34 +141,26 @@ def test_dependency_cycle_is_one_line(tmp_path):
     xml = workspace / 'calc_core' / 'package.xml'
     xml.write_text(xml.read_text().replace(
         '<buildtool_depend>', '<depend>calc_cli</depend><buildtool_depend>'))
-    completed = run_colcon(
+    line = one_error_line(
         workspace, 'deb', '--dry-run', '--ros-distro', 'noetic')
-    assert completed.returncode == 1
-    lines = completed.stdout.strip().splitlines()
-    assert len(lines) == 1, completed.stdout
-    assert 'Unable to order packages topologically' in lines[0]
-    assert 'calc_core' in lines[0] and 'calc_cli' in lines[0]
+    assert 'Unable to order packages topologically' in line
+    assert 'calc_core' in line and 'calc_cli' in line
 
 
 def test_bad_option_values_are_one_line(tmp_path):
     workspace = copy_workspace(tmp_path / 'ws')
-    for option in (['--min-free-space', 'lots'], ['--retries', '-1']):
-        completed = run_colcon(
+    for option in (['--min-free-space', 'lots'], ['--retries', '-1'],
+                   ['--docker-host', 'tcp://builder=0']):
+        line = one_error_line(
             workspace, 'deb', '--ros-distro', 'noetic', *option)
-        assert completed.returncode == 1
-        lines = completed.stdout.strip().splitlines()
-        assert len(lines) == 1, completed.stdout
-        assert option[0] in lines[0]
+        assert option[0] in line
 
 
 def test_unwritable_output_folder_is_one_line(tmp_path):
     workspace = copy_workspace(tmp_path / 'ws')
     blocker = tmp_path / 'file'
     blocker.write_text('')
-    completed = run_colcon(
+    line = one_error_line(
         workspace, 'deb', '--ros-distro', 'noetic',
         '--deb-base', str(blocker / 'deb'), env={'DOCKER_HOST': ''})
-    assert completed.returncode == 1
-    lines = completed.stdout.strip().splitlines()
-    assert len(lines) == 1, completed.stdout
-    assert 'is not writable' in lines[0] or 'Docker engine' in lines[0]
+    assert 'is not writable' in line or 'Docker engine' in line
