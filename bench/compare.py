@@ -181,16 +181,16 @@ def cpp_code(name):
 
 def builder_image():
     """Return colcon deb's builder image, made the way a run makes it."""
-    from colcon_deb.builder_image import ensure_builder_image
-    from colcon_deb.engine import DockerEngine
+    from colcon_deb.docker.builder_image import ensure_builder_image
+    from colcon_deb.docker.engine import DockerEngine
     return ensure_builder_image(
         DockerEngine(), BASE_IMAGE, on_line=lambda line: None)
 
 
 def on_engines(workspace, image, deb, docker_hosts):
     """Measure (f): a cold run on the given engines."""
-    from colcon_deb.builder_image import share_builder_image
-    from colcon_deb.engine_pool import docker_engines
+    from colcon_deb.docker.builder_image import share_builder_image
+    from colcon_deb.docker.engine_pool import docker_engines
     share_builder_image(docker_engines(docker_hosts), image)
     shutil.rmtree(workspace / 'deb')
     for host in docker_hosts:

@@ -10,13 +10,15 @@ cannot tell: the run's phases, which deb a job published, why a job was
 tried again or failed.
 colcon's own handlers ignore them.  A package's phase is colcon's
 `JobProgress` with one of PACKAGE_PHASES as its message.
+
+They are the only record of what happened in a run: the summary, the
+metrics and the reports are all folded from them.
 """
 
 import time
 
 # the phases of a package job, in order, as JobProgress messages
-PACKAGE_PHASES = ('cache check', 'dependencies', 'build', 'package',
-                  'publish')
+from colcon_deb.container.contract import PACKAGE_PHASES  # noqa: F401
 # the phases of a run before its jobs start; then it is 'building' until
 # the event reactor shuts down (debs are published as their jobs end)
 RUN_PHASES = ('discovering', 'planning', 'resolving dependencies',
@@ -73,3 +75,33 @@ class PackageCached:
     def __init__(self, identifier, key):  # noqa: D107
         self.identifier = identifier
         self.key = key
+
+
+class RunEngines:
+    """The Docker engines a run builds on; posted without a job."""
+
+    __slots__ = ('names', )
+
+    def __init__(self, names):  # noqa: D107
+        self.names = tuple(names)
+
+
+class PackageBuiltOn:
+    """A job built its package on a Docker engine."""
+
+    __slots__ = ('identifier', 'engine')
+
+    def __init__(self, identifier, engine):  # noqa: D107
+        self.identifier = identifier
+        self.engine = engine
+
+
+class EngineLost:
+    """A Docker engine stopped answering; a job moves off it."""
+
+    __slots__ = ('identifier', 'engine', 'reason')
+
+    def __init__(self, identifier, engine, reason):  # noqa: D107
+        self.identifier = identifier
+        self.engine = engine
+        self.reason = reason

@@ -18,6 +18,8 @@ import re
 import shutil
 import tempfile
 
+from colcon_deb.atomic_file import copy_atomically
+from colcon_deb.atomic_file import write_atomically
 from colcon_deb.debian.names import check_deb_name
 from colcon_deb.debian.names import check_deb_version
 from debian.deb822 import Deb822
@@ -41,104 +43,163 @@ _ARCHITECTURE = re.compile(r'[a-z0-9][a-z0-9-]*')
 _CHUNK_SIZE = 1 << 20
 
 
-def write_index(
-    folder: Path, *, origin: str = 'colcon-deb', label: str = 'colcon-deb',
-    suite: str = None, codename: str = None,
-) -> None:
+class Repository:
     """
-    Write Packages, Packages.gz and Release for the debs in `folder`.
+    A flat APT repository over a folder of .deb files: the output folder.
 
-    apt reads the folder with :func:`apt_source_line`. Each file is
-    replaced atomically, so none is ever read half-written, and Release,
-    which holds the hashes of the others, comes last. Indexers and
-    :func:`replace_package` of one folder take turns through a lock file
-    (`.index.lock`), also across processes. Checksums and control fields
-    are cached in `.index-cache.json` by file name, size and mtime:
-    re-indexing unchanged debs reads no deb. Files whose names start with
-    '.' (temp files of :func:`replace_package`) are not indexed.
+    apt reads the folder with :meth:`apt_source_line`.  Indexers and
+    :meth:`replace_package` of one folder take turns through a lock file
+    (`.index.lock`), also across processes.
     """
-    folder = Path(folder)
-    with _locked(folder):
-        _write_index_locked(
-            folder, origin=origin, label=label, suite=suite,
-            codename=codename)
 
+    def __init__(self, folder):  # noqa: D107
+        self.folder = Path(folder)
 
-def _write_index_locked(folder, *, exclude=(), **release_fields):
-    """Write the index of the debs in `folder` but those in `exclude`."""
-    entries = _index_entries(folder, exclude=exclude)
-    packages = ''.join(
-        _packages_paragraph(name, entry).dump() + '\n'
-        for name, entry in entries).encode()
-    files = {
-        'Packages': packages,
-        'Packages.gz': gzip.compress(packages, mtime=0),
-    }
-    for name, data in files.items():
-        _write_atomic(folder / name, data)
-    release = _release(files, entries, **release_fields)
-    _write_atomic(folder / 'Release', release.dump().encode())
+    def write_index(
+        self, *, origin: str = 'colcon-deb', label: str = 'colcon-deb',
+        suite: str = None, codename: str = None,
+    ) -> None:
+        """
+        Write Packages, Packages.gz and Release for the debs in the folder.
 
+        Each file is replaced atomically, so none is ever read
+        half-written, and Release, which holds the hashes of the others,
+        comes last.  Checksums and control fields are cached in
+        `.index-cache.json` by file name, size and mtime: re-indexing
+        unchanged debs reads no deb.  Files whose names start with '.'
+        (temp files of :meth:`replace_package`) are not indexed.
+        """
+        with _locked(self.folder):
+            _write_index_locked(
+                self.folder, origin=origin, label=label, suite=suite,
+                codename=codename)
 
-def replace_package(folder: Path, new_deb: Path) -> Path:
-    """
-    Move a finished deb into `folder`, replacing its older versions.
+    def replace_package(self, new_deb: Path) -> Path:
+        """
+        Move a finished deb into the folder, replacing its older versions.
 
-    The deb is named `<Package>_<Version>_<Architecture>.deb` (the
-    version without epoch, as in Debian's pool), copied to a temporary
-    '.' file in `folder`, synced and renamed, so neither a crash nor a
-    concurrent :func:`write_index` sees half a deb. Then the index is
-    rewritten without the other `<Package>_*.deb` in `folder`, of any
-    version or architecture, and only then are they removed: at every
-    moment the index names complete debs only.  `new_deb` itself is removed
-    unless it already was the target.
+        The deb is named `<Package>_<Version>_<Architecture>.deb` (the
+        version without epoch, as in Debian's pool), copied to a temporary
+        '.' file in the folder, synced and renamed, so neither a crash nor
+        a concurrent :meth:`write_index` sees half a deb.  Then the index
+        is rewritten without the other `<Package>_*.deb` in the folder, of
+        any version or architecture, and only then are they removed: at
+        every moment the index names complete debs only.  `new_deb` itself
+        is removed unless it already was the target.
 
-    :returns: the path of the deb in `folder`
-    :raises ValueError: if the deb's control has an invalid name, version
-      or architecture, which would make an unsafe file name
-    """
-    folder, new_deb = Path(folder), Path(new_deb)
-    with closing(DebFile(new_deb)) as deb:
-        control = deb.debcontrol()
-    package = control['Package']
-    target = folder / _canonical_name(
-        package, control['Version'], control['Architecture'])
-    moved = new_deb.resolve() != target.resolve()
-    with _locked(folder):
+        :returns: the path of the deb in the folder
+        :raises ValueError: if the deb's control has an invalid name,
+          version or architecture, which would make an unsafe file name
+        """
+        folder, new_deb = self.folder, Path(new_deb)
+        with closing(DebFile(new_deb)) as deb:
+            control = deb.debcontrol()
+        package = control['Package']
+        target = folder / _canonical_name(
+            package, control['Version'], control['Architecture'])
+        moved = new_deb.resolve() != target.resolve()
+        with _locked(folder):
+            if moved:
+                copy_atomically(new_deb, target)
+            older = [
+                other for other in folder.glob(f'{package}_*.deb')
+                if other != target and other.name.split('_')[0] == package]
+            _write_index_locked(
+                folder, exclude={p.name for p in older}, origin='colcon-deb',
+                label='colcon-deb', suite=None, codename=None)
+            for other in older:
+                other.unlink()
         if moved:
-            _copy_atomic(new_deb, target)
-        older = [
-            other for other in folder.glob(f'{package}_*.deb')
-            if other != target and other.name.split('_')[0] == package]
-        _write_index_locked(
-            folder, exclude={p.name for p in older}, origin='colcon-deb',
-            label='colcon-deb', suite=None, codename=None)
-        for other in older:
-            other.unlink()
-    if moved:
-        new_deb.unlink()
-    return target
-
-
-def publish(folder: Path, deb: Path) -> Path:
-    """
-    Put a copy of a deb into `folder` unless the same deb is there already.
-
-    A cached deb is published this way: an unchanged package then does not
-    rewrite the index at all.
-    """
-    folder, deb = Path(folder), Path(deb)
-    with closing(DebFile(deb)) as opened:
-        control = opened.debcontrol()
-    target = folder / _canonical_name(
-        control['Package'], control['Version'], control['Architecture'])
-    if target.exists() and _same_content(target, deb):
+            new_deb.unlink()
         return target
-    with tempfile.TemporaryDirectory(
-            dir=folder, prefix='.publish-', suffix='.tmp') as tmp:
-        copy = Path(tmp) / deb.name
-        shutil.copyfile(deb, copy)
-        return replace_package(folder, copy)
+
+    def publish(self, deb: Path) -> Path:
+        """
+        Put a copy of a deb into the folder unless the same deb is there.
+
+        A cached deb is published this way: an unchanged package then does
+        not rewrite the index at all.
+        """
+        deb = Path(deb)
+        with closing(DebFile(deb)) as opened:
+            control = opened.debcontrol()
+        target = self.folder / _canonical_name(
+            control['Package'], control['Version'], control['Architecture'])
+        if target.exists() and _same_content(target, deb):
+            return target
+        with tempfile.TemporaryDirectory(
+                dir=self.folder, prefix='.publish-', suffix='.tmp') as tmp:
+            copy = Path(tmp) / deb.name
+            shutil.copyfile(deb, copy)
+            return self.replace_package(copy)
+
+    def read_index(self) -> dict:
+        """Return the paragraphs of the Packages index by package."""
+        try:
+            with (self.folder / 'Packages').open() as f:
+                return {
+                    p['Package']: p
+                    for p in Packages.iter_paragraphs(f, use_apt_pkg=False)}
+        except FileNotFoundError:
+            return {}
+
+    def dependency_closure(self, deb_names, system=()):
+        """
+        Return what installing some of the folder's debs takes.
+
+        :param deb_names: the debs (package names) to install
+        :param system: system packages wanted besides
+        :returns: the Filenames of the folder's debs among them and among
+          what they depend on, sorted; and the set of system packages they
+          need (a name not in the folder counts as one: apt says so when it
+          cannot install it)
+        """
+        index = self.read_index()
+        system = set(system)
+        filenames, seen = [], set()
+        pending = list(deb_names)
+        while pending:
+            name = pending.pop()
+            if name in seen:
+                continue
+            seen.add(name)
+            paragraph = index.get(name)
+            if paragraph is None:
+                system.add(name)
+                continue
+            filenames.append(paragraph['Filename'])
+            if 'Depends' not in paragraph:
+                continue
+            for relation in PkgRelation.parse_relations(
+                    paragraph['Depends']):
+                # the first alternative, as apt would pick it
+                dependency = relation[0]['name']
+                if dependency in index:
+                    pending.append(dependency)
+                else:
+                    system.add(dependency)
+        return sorted(filenames), system
+
+    def link_debs(self, filenames, destination: Path):
+        """
+        Put some of the folder's debs into another folder, by their names.
+
+        Hard links cost nothing and keep the deb even when a newer one
+        replaces it in the folder meanwhile; across file systems it is a
+        copy.
+        """
+        destination.mkdir(parents=True, exist_ok=True)
+        for filename in filenames:
+            target = destination / filename
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(self.folder / filename, target)
+            except OSError:
+                shutil.copy2(self.folder / filename, target)
+
+    def apt_source_line(self) -> str:
+        """Return the sources.list line that lets apt install from it."""
+        return f'deb [trusted=yes] file:{self.folder.resolve()} ./'
 
 
 def _same_content(a, b):
@@ -154,74 +215,20 @@ def _same_content(a, b):
                 return True
 
 
-def read_index(folder: Path) -> dict:
-    """Return the paragraphs of the folder's Packages index by package."""
-    try:
-        with (Path(folder) / 'Packages').open() as f:
-            return {
-                p['Package']: p
-                for p in Packages.iter_paragraphs(f, use_apt_pkg=False)}
-    except FileNotFoundError:
-        return {}
-
-
-def dependency_closure(folder: Path, deb_names, system=()):
-    """
-    Return what installing some of the folder's debs takes.
-
-    :param deb_names: the debs (package names) to install
-    :param system: system packages wanted besides
-    :returns: the Filenames of the folder's debs among them and among what
-      they depend on, sorted; and the set of system packages they need (a
-      name not in the folder counts as one: apt says so when it cannot
-      install it)
-    """
-    index = read_index(folder)
-    system = set(system)
-    filenames, seen = [], set()
-    pending = list(deb_names)
-    while pending:
-        name = pending.pop()
-        if name in seen:
-            continue
-        seen.add(name)
-        paragraph = index.get(name)
-        if paragraph is None:
-            system.add(name)
-            continue
-        filenames.append(paragraph['Filename'])
-        if 'Depends' not in paragraph:
-            continue
-        for relation in PkgRelation.parse_relations(paragraph['Depends']):
-            # the first alternative, as apt would pick it
-            dependency = relation[0]['name']
-            if dependency in index:
-                pending.append(dependency)
-            else:
-                system.add(dependency)
-    return sorted(filenames), system
-
-
-def link_debs(folder: Path, filenames, destination: Path):
-    """
-    Put some of the folder's debs into another folder, by the same names.
-
-    Hard links cost nothing and keep the deb even when a newer one
-    replaces it in the folder meanwhile; across file systems it is a copy.
-    """
-    destination.mkdir(parents=True, exist_ok=True)
-    for filename in filenames:
-        target = destination / filename
-        target.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.link(Path(folder) / filename, target)
-        except OSError:
-            shutil.copy2(Path(folder) / filename, target)
-
-
-def apt_source_line(folder: Path) -> str:
-    """Return the sources.list line that lets apt install from `folder`."""
-    return f'deb [trusted=yes] file:{Path(folder).resolve()} ./'
+def _write_index_locked(folder, *, exclude=(), **release_fields):
+    """Write the index of the debs in `folder` but those in `exclude`."""
+    entries = _index_entries(folder, exclude=exclude)
+    packages = ''.join(
+        _packages_paragraph(name, entry).dump() + '\n'
+        for name, entry in entries).encode()
+    files = {
+        'Packages': packages,
+        'Packages.gz': gzip.compress(packages, mtime=0),
+    }
+    for name, data in files.items():
+        write_atomically(folder / name, data)
+    release = _release(files, entries, **release_fields)
+    write_atomically(folder / 'Release', release.dump().encode())
 
 
 def _canonical_name(package, version, architecture):
@@ -266,7 +273,7 @@ def _index_entries(folder, exclude=()):
             entry = _describe_deb(path, stat)
         entries[path.name] = entry
     if entries != cached:
-        _write_atomic(cache_path, json.dumps(
+        write_atomically(cache_path, json.dumps(
             {'format': _CACHE_FORMAT, 'debs': entries}, indent=1,
             sort_keys=True).encode())
     return sorted(_newest_per_package(entries), key=_packages_order)
@@ -360,40 +367,3 @@ def _release(files, entries, *, origin, label, suite, codename):
                 'size': str(len(data)), 'name': name,
             } for name, data in files.items()]
     return release
-
-
-def _write_atomic(path, data):
-    """Replace `path` with `data` so that readers never see a partial file."""
-    with _temporary_beside(path) as temporary:
-        temporary.write(data)
-
-
-def _copy_atomic(source, path):
-    """Copy `source` to `path` so that readers never see a partial file."""
-    with _temporary_beside(path) as temporary, source.open('rb') as src:
-        shutil.copyfileobj(src, temporary, _CHUNK_SIZE)
-
-
-@contextmanager
-def _temporary_beside(path):
-    """
-    Yield a hidden temporary file that replaces `path` when closed.
-
-    It is synced before the rename, so after a crash `path` is the old or
-    the new file; it is made readable for all, since apt reads as _apt.
-    """
-    file_ = tempfile.NamedTemporaryFile(
-        dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp',
-        delete=False)
-    replaced = False
-    try:
-        with file_:
-            yield file_
-            file_.flush()
-            os.fsync(file_.fileno())
-        os.chmod(file_.name, 0o644)
-        os.replace(file_.name, path)
-        replaced = True
-    finally:
-        if not replaced:
-            os.unlink(file_.name)

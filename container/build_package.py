@@ -5,19 +5,16 @@
 Build one package into a .deb inside a container of the builder image.
 
 The host decides what the deb is (name, version, control fields, which
-system packages to install) and passes it in COLCON_DEB_SPEC; this script
-does what needs the target system: install the dependencies, build with the
-package's own build type, stage what it installs under the prefix, add the
-shared-library dependencies, and pack the deb with dpkg-deb.
-
-Mounts: /repo (the output folder of the run, read-only: the workspace debs
-built so far), /archives (the downloaded dependencies), and to build /src
-(the package source, read-only) and /out (where the deb goes).  Only the
-Python standard library is used.
+system packages to install) and how its build type builds it (the build
+steps), and passes it in as a contract.JobSpec; this script does what needs
+the target system: install the dependencies, run the build steps, which
+install under the staging root, add the shared-library dependencies, and
+pack the deb with dpkg-deb.  The mounts are those of contract.Mount.  Only
+the Python standard library is used.
 """
 
+from functools import partial
 import hashlib
-import json
 import os
 from pathlib import Path
 import shlex
@@ -25,41 +22,31 @@ import shutil
 import subprocess
 import sys
 
-SRC = Path('/src')
-REPO = Path('/repo')
-OUT = Path('/out')
-BUILD = Path('/tmp/colcon-deb/build')
+import contract
+from helpers import fill_template
+from helpers import hand_over
+from helpers import pack_deb
+from helpers import WORKSPACE_TEMPLATES
+
+REPO = Path(contract.Mount.REPO)
+OUT = Path(contract.Mount.OUT)
+ARCHIVES = Path(contract.Mount.ARCHIVES)
+BUILD = Path(contract.BUILD_FOLDER)
 # staged as debian/<deb name>, where dpkg-shlibdeps expects a package's files
-PACKAGING = Path('/tmp/colcon-deb/packaging')
-WORKSPACE_TEMPLATES = Path(__file__).parent / 'workspace'
+PACKAGING = Path(contract.PACKAGING_FOLDER)
 
-# files at the top of the prefix that the prefix setup package owns
-PREFIX_SETUP_FILES = (
-    '.catkin', '.colcon_install_layout', '.rosinstall', 'COLCON_IGNORE',
-    '_local_setup_util.py', '_local_setup_util_ps1.py',
-    '_local_setup_util_sh.py', '_setup_util.py', 'env.sh',
-    'local_setup.bash', 'local_setup.sh', 'local_setup.zsh',
-    'setup.bash', 'setup.sh', 'setup.zsh')
-
-# the downloaded dependencies, shared by the two containers of a build
-ARCHIVES = Path('/archives')
 # a download that fails for no reason of ours is tried again
 APT_RETRIES = ('-o', 'Acquire::Retries=3')
 APT_OPTIONS = list(APT_RETRIES)
 APT_ENV = dict(os.environ, DEBIAN_FRONTEND='noninteractive')
 
-# exit codes the host tells apart
-EXIT_DEPENDENCIES = 3
-EXIT_BUILD = 4
-EXIT_PACKAGE = 5
-
 
 class StepFailed(Exception):
     """A step failed; the exit code tells the host which one."""
 
-    def __init__(self, message, exit_code):  # noqa: D107
+    def __init__(self, message, meaning):  # noqa: D107
         super().__init__(message)
-        self.exit_code = exit_code
+        self.exit_code = meaning.code
 
 
 def main(argv):
@@ -70,9 +57,9 @@ def main(argv):
     installs it, builds and packages (without network).  The exit code says
     what failed.
     """
-    spec = json.loads(os.environ['COLCON_DEB_SPEC'])
+    spec = contract.JobSpec.from_json(os.environ[contract.JOB_VARIABLE])
     try:
-        if argv == ['download']:
+        if argv == [contract.DOWNLOAD]:
             download_dependencies(spec)
             return 0
         install_dependencies(spec)
@@ -90,17 +77,17 @@ def main(argv):
 
 def phase(name):
     """Tell the host which phase starts (it shows them as progress)."""
-    print(f'@colcon-deb phase={name}', flush=True)
+    print(contract.phase_line(name), flush=True)
 
 
-def call(cmd, exit_code, **kwargs):
+def call(cmd, meaning, **kwargs):
     """Run a command shown in the log; a failure ends the build."""
     print('+ ' + ' '.join(cmd), flush=True)
     completed = subprocess.run(cmd, **kwargs)
     if completed.returncode:
         raise StepFailed(
             f"'{cmd[0]}' failed with exit code {completed.returncode}",
-            exit_code)
+            meaning)
 
 
 def download_dependencies(spec):
@@ -113,15 +100,15 @@ def download_dependencies(spec):
     """
     download = apt_install(spec, '--download-only')
     try:
-        call(download, EXIT_DEPENDENCIES, env=APT_ENV)
+        call(download, contract.EXIT_DEPENDENCIES, env=APT_ENV)
     except StepFailed:
         print('colcon-deb: refreshing all package lists and trying again',
               flush=True)
-        call(['apt-get', 'update', '-q', *APT_RETRIES], EXIT_DEPENDENCIES,
-             env=APT_ENV)
+        call(['apt-get', 'update', '-q', *APT_RETRIES],
+             contract.EXIT_DEPENDENCIES, env=APT_ENV)
         shutil.copytree('/var/lib/apt/lists', ARCHIVES / 'lists',
                         ignore=shutil.ignore_patterns('lock', 'partial'))
-        call(download, EXIT_DEPENDENCIES, env=APT_ENV)
+        call(download, contract.EXIT_DEPENDENCIES, env=APT_ENV)
 
 
 def install_dependencies(spec):
@@ -134,12 +121,12 @@ def install_dependencies(spec):
     """
     if (ARCHIVES / 'lists').is_dir():
         APT_OPTIONS.extend(('-o', f"Dir::State::Lists={ARCHIVES / 'lists'}"))
-    if spec['install']:
-        call(apt_install(spec), EXIT_DEPENDENCIES, env=APT_ENV)
-    elif spec['workspace_debs']:
+    if spec.install:
+        call(apt_install(spec), contract.EXIT_DEPENDENCIES, env=APT_ENV)
+    elif spec.workspace_debs:
         call(['dpkg', '--install', *(
-            str(REPO / name) for name in spec['workspace_debs'])],
-            EXIT_DEPENDENCIES, env=APT_ENV)
+            str(REPO / name) for name in spec.workspace_debs)],
+            contract.EXIT_DEPENDENCIES, env=APT_ENV)
 
 
 def apt_install(spec, *options):
@@ -151,11 +138,11 @@ def apt_install(spec, *options):
     apt's cache of the image's lists stays valid.
     """
     (ARCHIVES / 'partial').mkdir(parents=True, exist_ok=True)
-    debs = [str(REPO / name) for name in spec['workspace_debs']]
+    debs = [str(REPO / name) for name in spec.workspace_debs]
     return [
         'apt-get', 'install', '-y', '-q', '--no-install-recommends',
         *APT_OPTIONS, '-o', f'Dir::Cache::Archives={ARCHIVES}', *options,
-        *spec['install'], *debs]
+        *spec.install, *debs]
 
 
 def build_environment(spec):
@@ -168,10 +155,11 @@ def build_environment(spec):
     """
     script = Path('/tmp/colcon-deb/setup.sh')
     script.parent.mkdir(parents=True, exist_ok=True)
-    script.write_text(render_template(
-        (WORKSPACE_TEMPLATES / 'setup.sh').read_text(), spec))
+    script.write_text(fill_template(
+        (WORKSPACE_TEMPLATES / 'setup.sh').read_text(), prefix=spec.prefix,
+        ros_distro=spec.ros_distro, ros_version=spec.ros_version))
     sources = []
-    distro_setup = Path(spec['prefix']) / 'setup.sh'
+    distro_setup = Path(spec.prefix) / 'setup.sh'
     if distro_setup.exists():
         sources.append(f'. {shlex.quote(str(distro_setup))}')
     sources.append(f'. {shlex.quote(str(script))}')
@@ -185,94 +173,35 @@ def build_environment(spec):
     return env
 
 
-def render_template(text, spec):
-    """Fill a prefix setup template in for the run."""
-    return text.replace('@PREFIX@', spec['prefix']) \
-        .replace('@ROS_DISTRO@', spec['ros_distro']) \
-        .replace('@ROS_VERSION@', spec['ros_version'])
-
-
 def build(spec, env):
-    """Build and install into the staging root with the package's tools."""
+    """
+    Run the build steps, which install into the staging root.
+
+    What the steps are is the build type's business, decided on the host;
+    here each is a command in the prefix's environment.
+    """
     BUILD.mkdir(parents=True, exist_ok=True)
-    stage_root = PACKAGING / 'debian' / spec['deb_name']
-    if spec['build_type'] == 'ros.ament_python':
-        build_python(spec, env, stage_root)
-    else:
-        build_cmake(spec, env, stage_root)
-    return stage_root
-
-
-def build_cmake(spec, env, stage_root):
-    """Configure, build and install a CMake-based package, as bloom does."""
-    prefix = spec['prefix']
-    args = [
-        f'-DCMAKE_INSTALL_PREFIX={prefix}',
-        f'-DCMAKE_PREFIX_PATH={prefix}',
-        '-DCMAKE_BUILD_TYPE=Release',
-    ]
-    testing = 'ON' if spec['run_tests'] else 'OFF'
-    args.append(f'-DBUILD_TESTING={testing}')
-    if spec['build_type'] == 'ros.catkin':
-        args += [
-            '-DCATKIN_BUILD_BINARY_PACKAGE=1',
-            f'-DCATKIN_ENABLE_TESTING={testing}']
-    args += spec['cmake_args']
-    call(['cmake', '-S', str(SRC), '-B', str(BUILD), '--no-warn-unused-cli',
-          *args],
-         EXIT_BUILD, env=env)
-    call(['cmake', '--build', str(BUILD), '--', f"-j{spec['jobs']}"],
-         EXIT_BUILD, env=env)
-    if spec['run_tests']:
-        call(['ctest', '--test-dir', str(BUILD), '--output-on-failure'],
-             EXIT_BUILD, env=env)
-    call(['cmake', '--install', str(BUILD)],
-         EXIT_BUILD, env=dict(env, DESTDIR=str(stage_root)))
-
-
-def build_python(spec, env, stage_root):
-    """
-    Build a setup.py package; setuptools writes into its source folder.
-
-    The source is mounted read-only, so it is copied first.  Modules go to
-    lib/pythonX.Y/site-packages and data files to the prefix itself as in
-    ROS 2 debs, whatever the platform's default layout for a prefix (Debian
-    adds `local/`).
-    """
-    source = BUILD / 'src'
-    shutil.copytree(SRC, source)
-    python_version = '.'.join(str(v) for v in sys.version_info[:2])
-    site_packages = \
-        f"{spec['prefix']}/lib/python{python_version}/site-packages"
-    if spec['run_tests']:
-        call([sys.executable, '-m', 'pytest', '-q'], EXIT_BUILD,
-             cwd=source, env=env)
-    # the deprecation of `setup.py install` is no news to a build log
-    env = dict(env, PYTHONWARNINGS='ignore:setup.py install is deprecated')
-    call([
-        sys.executable, 'setup.py', '--quiet',
-        'build', '--build-base', str(BUILD / 'build'),
-        'install', '--prefix', spec['prefix'], '--root', str(stage_root),
-        '--install-lib', site_packages, '--install-data', spec['prefix'],
-        '--single-version-externally-managed',
-        '--record', str(BUILD / 'installed_files.txt'), '--no-compile',
-    ], EXIT_BUILD, cwd=source, env=env)
+    for step in spec.steps:
+        call(step.argv, contract.EXIT_BUILD, cwd=step.cwd,
+             env=dict(env, **step.env))
+    return Path(spec.stage_root)
 
 
 def package(spec, stage_root):
     """Turn the staging root into a deb in the output folder."""
-    prefix_dir = stage_root / spec['prefix'].lstrip('/')
+    prefix_dir = stage_root / spec.prefix.lstrip('/')
     if not prefix_dir.is_dir():
         raise StepFailed(
-            f"the package installed nothing under {spec['prefix']}",
-            EXIT_PACKAGE)
+            f'the package installed nothing under {spec.prefix}',
+            contract.EXIT_PACKAGE)
     remove_prefix_setup_files(prefix_dir)
     remove_byte_code(stage_root)
     elf_files = find_elf_files(stage_root)
     architecture = subprocess.check_output(
         ['dpkg', '--print-architecture'], text=True).strip() \
         if elf_files else 'all'
-    control = spec['control'].replace('@ARCHITECTURE@', architecture)
+    control = spec.control.replace(
+        contract.ARCHITECTURE_PLACEHOLDER, architecture)
     control = merge_depends(
         control, shared_library_depends(stage_root, elf_files, spec))
     control = add_field(
@@ -283,29 +212,15 @@ def package(spec, stage_root):
     (debian / 'control').write_text(control)
     (debian / 'md5sums').write_text(checksums)
     version = field(control, 'Version')
-    deb = OUT / f"{spec['deb_name']}_{version}_{architecture}.deb"
-    epoch = int(spec.get('source_date_epoch') or 0)
-    set_times(stage_root, epoch)
-    call(['dpkg-deb', '--root-owner-group', '-Zgzip', '--build',
-          str(stage_root), str(deb)], EXIT_PACKAGE,
-         env=dict(os.environ, SOURCE_DATE_EPOCH=str(epoch)))
+    deb = OUT / f'{spec.deb_name}_{version}_{architecture}.deb'
+    pack_deb(stage_root, deb, spec.source_date_epoch,
+             run=partial(call, meaning=contract.EXIT_PACKAGE))
     return deb
-
-
-def set_times(root, epoch):
-    """
-    Give every file the source's time: the same source, the same deb.
-
-    dpkg-deb sorts the archive members and takes SOURCE_DATE_EPOCH for the
-    archive's own times; the files' times are what is left.
-    """
-    for path in sorted(root.rglob('*'), reverse=True) + [root]:
-        os.utime(path, (epoch, epoch), follow_symlinks=False)
 
 
 def remove_prefix_setup_files(prefix_dir):
     """Leave prefix-level setup files to their own deb: no file in two debs."""
-    for name in PREFIX_SETUP_FILES:
+    for name in contract.PREFIX_SETUP_FILES:
         path = prefix_dir / name
         if path.is_file() or path.is_symlink():
             print(f'colcon-deb: leaving {name} to the prefix setup package',
@@ -343,9 +258,9 @@ def shared_library_depends(stage_root, elf_files, spec):
     if not elf_files:
         return ''
     (PACKAGING / 'debian' / 'control').write_text(
-        f"Source: {spec['deb_name']}\n\n"
-        f"Package: {spec['deb_name']}\nArchitecture: any\n")
-    prefix_lib = spec['prefix'] + '/lib'
+        f'Source: {spec.deb_name}\n\n'
+        f'Package: {spec.deb_name}\nArchitecture: any\n')
+    prefix_lib = spec.prefix + '/lib'
     completed = subprocess.run(
         ['dpkg-shlibdeps', '-O', '--ignore-missing-info',
          f'-l{stage_root}{prefix_lib}', f'-l{prefix_lib}',
@@ -354,7 +269,7 @@ def shared_library_depends(stage_root, elf_files, spec):
         text=True)
     if completed.returncode:
         print(completed.stderr, file=sys.stderr, flush=True)
-        raise StepFailed('dpkg-shlibdeps failed', EXIT_PACKAGE)
+        raise StepFailed('dpkg-shlibdeps failed', contract.EXIT_PACKAGE)
     for line in completed.stdout.splitlines():
         if line.startswith('shlibs:Depends='):
             return line[len('shlibs:Depends='):].strip()
@@ -403,14 +318,6 @@ def md5sums(root):
             digest = hashlib.md5(path.read_bytes()).hexdigest()
             lines.append(f'{digest}  {path.relative_to(root)}\n')
     return ''.join(lines)
-
-
-def hand_over(deb):
-    """Leave the deb owned by the user who runs colcon deb."""
-    owner = os.environ.get('HOST_USER')
-    if owner:
-        uid, gid = (int(v) for v in owner.split(':'))
-        os.chown(deb, uid, gid)
 
 
 if __name__ == '__main__':

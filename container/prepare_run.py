@@ -10,46 +10,55 @@ The same container also reports what the host cannot know without it: the
 distribution codename, the architecture, and whether the distribution's own
 package for the prefix-level setup files exists.
 
-Input: the JSON document in the environment variable COLCON_DEB_PREPARE.
-Output: /out/prepare.json, and the prefix setup deb in /out when asked for.
-Only the Python standard library is used: the base image decides the rest.
+Input: a contract.PrepareRequest; output: a contract.PrepareResult in
+/out, and the prefix setup deb beside it when asked for.  Only the Python
+standard library is used: the base image decides the rest.
 """
 
+from functools import partial
 import glob
-import json
 import os
 from pathlib import Path
 import shutil
 import subprocess
 import sys
 
-OUT = Path('/out')
-ROSDEP_FILES = Path('/colcon-deb/rosdep')
-WORKSPACE_TEMPLATES = Path(__file__).parent / 'workspace'
+import contract
+from helpers import fill_template
+from helpers import hand_over
+from helpers import pack_deb
+from helpers import WORKSPACE_TEMPLATES
+
+OUT = Path(contract.Mount.OUT)
+ROSDEP_FILES = Path(contract.Mount.ROSDEP_RULES)
 # the time of the prefix setup files (2026-01-01): they come from templates
 SETUP_FILES_TIME = 1767225600
 
 
 def main():
     """Answer the host's questions about the target system."""
-    spec = json.loads(os.environ['COLCON_DEB_PREPARE'])
-    result = {
-        'codename': os_release().get('VERSION_CODENAME', ''),
-        'architecture': check_output(['dpkg', '--print-architecture']),
+    request = contract.PrepareRequest.from_json(
+        os.environ[contract.PREPARE_VARIABLE])
+    add_rosdep_sources(request.rosdep_command)
+    update_rosdep(request.rosdep_command)
+    resolved, unresolved = resolve_keys(
+        request.rosdep_command, request.ros_distro, request.keys)
+    setup = request.prefix_setup
+    result = contract.PrepareResult(
+        codename=os_release().get('VERSION_CODENAME', ''),
+        architecture=check_output(['dpkg', '--print-architecture']),
+        python_version='.'.join(str(v) for v in sys.version_info[:2]),
         # what the image has already needs no download
-        'installed': check_output(
+        installed=check_output(
             ['dpkg-query', '--show', '--showformat', '${Package}\n'])
         .split(),
-    }
-    add_rosdep_sources(spec['rosdep_command'])
-    update_rosdep(spec['rosdep_command'])
-    result['resolved'], result['unresolved'] = resolve_keys(
-        spec['rosdep_command'], spec['ros_distro'], spec['keys'])
-    setup = spec['prefix_setup']
-    result['prefix_setup_available'] = apt_has_package(setup['existing'])
-    if setup['build'] and not result['prefix_setup_available']:
-        build_prefix_setup_deb(setup, result)
-    write_json(OUT / 'prepare.json', result)
+        resolved=resolved, unresolved=unresolved,
+        prefix_setup_available=apt_has_package(setup.existing))
+    if setup.build and not result.prefix_setup_available:
+        result.prefix_setup_deb = build_prefix_setup_deb(
+            setup, result.codename)
+    (OUT / contract.PREPARE_RESULT_FILE).write_text(result.to_json() + '\n')
+    hand_over(*OUT.iterdir())
     return 0
 
 
@@ -187,51 +196,33 @@ def apt_has_package(name):
     return completed.returncode == 0
 
 
-def build_prefix_setup_deb(setup, result):
+def build_prefix_setup_deb(setup, codename):
     """
     Build the deb that owns the prefix-level setup files.
 
     ROS distributions ship them in ros-<distro>-ros-workspace; Debian has no
     such package, so the run provides one under the same name.
+
+    :returns: its file name in /out
     """
     root = Path('/tmp/prefix-setup')
-    prefix = root / setup['prefix'].lstrip('/')
+    prefix = root / setup.prefix.lstrip('/')
     prefix.mkdir(parents=True)
-    replacements = {
-        '@PREFIX@': setup['prefix'],
-        '@ROS_DISTRO@': setup['ros_distro'],
-        '@ROS_VERSION@': setup['ros_version'],
-    }
     for template in sorted(WORKSPACE_TEMPLATES.iterdir()):
-        text = template.read_text()
-        for placeholder, value in replacements.items():
-            text = text.replace(placeholder, value)
-        (prefix / template.name).write_text(text)
-    control = setup['control'].replace('@ARCHITECTURE@', 'all').replace(
-        '@CODENAME@', result['codename'])
+        (prefix / template.name).write_text(fill_template(
+            template.read_text(), prefix=setup.prefix,
+            ros_distro=setup.ros_distro, ros_version=setup.ros_version))
+    control = setup.control.replace(
+        contract.ARCHITECTURE_PLACEHOLDER, 'all').replace(
+        contract.CODENAME_PLACEHOLDER, codename)
     (root / 'DEBIAN').mkdir()
     (root / 'DEBIAN' / 'control').write_text(control)
-    deb = OUT / f"{setup['deb_name']}.deb"
+    deb = OUT / f'{setup.deb_name}.deb'
     # the same files at the same time: the same deb on every run
-    for path in sorted(root.rglob('*'), reverse=True) + [root]:
-        os.utime(path, (SETUP_FILES_TIME, SETUP_FILES_TIME),
-                 follow_symlinks=False)
-    subprocess.check_call([
-        'dpkg-deb', '--root-owner-group', '-Zgzip', '--build', str(root),
-        str(deb)], stdout=subprocess.DEVNULL,
-        env=dict(os.environ, SOURCE_DATE_EPOCH=str(SETUP_FILES_TIME)))
+    pack_deb(root, deb, SETUP_FILES_TIME, run=partial(
+        subprocess.check_call, stdout=subprocess.DEVNULL))
     shutil.rmtree(root)
-    result['prefix_setup_deb'] = deb.name
-
-
-def write_json(path, data):
-    """Write the findings, owned by the user who runs colcon deb."""
-    path.write_text(json.dumps(data, indent=2, sort_keys=True) + '\n')
-    owner = os.environ.get('HOST_USER')
-    if owner:
-        uid, gid = (int(v) for v in owner.split(':'))
-        for p in OUT.iterdir():
-            os.chown(p, uid, gid)
+    return deb.name
 
 
 if __name__ == '__main__':

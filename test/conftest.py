@@ -1,13 +1,32 @@
 # Copyright 2026 colcon-deb developers
 # Licensed under the Apache License, Version 2.0
 
-"""Fixtures for the tests that need a real Docker engine."""
+"""
+Fixtures for the tests that need a real Docker engine.
 
+Run from a checkout (`python -m pytest test`), `colcon_deb` is the folder
+beside `test/`, and `colcon_deb.container` is what pip installs from the
+top-level folder `container/`: it is made importable under that name here.
+"""
+
+import importlib.util
 import os
+from pathlib import Path
+import sys
 
+import colcon_deb
 from docker_helpers import BASE_IMAGE
 from docker_helpers import docker_reachable
 import pytest
+
+CONTAINER = Path(__file__).parents[1] / 'container'
+if Path(colcon_deb.__file__).parent == CONTAINER.parent / 'colcon_deb':
+    _spec = importlib.util.spec_from_file_location(
+        'colcon_deb.container', CONTAINER / '__init__.py',
+        submodule_search_locations=[str(CONTAINER)])
+    sys.modules['colcon_deb.container'] = \
+        importlib.util.module_from_spec(_spec)
+    _spec.loader.exec_module(sys.modules['colcon_deb.container'])
 
 
 @pytest.fixture(scope='session')

@@ -9,14 +9,15 @@ rosdep key as resolved, a build container produces a real (tiny) deb made
 with dpkg-deb, or fails the way a test scripted it.
 """
 
-import json
 from pathlib import Path
 import subprocess
 import threading
 
-from colcon_deb.engine import EngineError
-from colcon_deb.engine import EngineUnreachable
-from colcon_deb.engine import RunResult
+from colcon_deb.container import contract
+from colcon_deb.container.contract import Mount
+from colcon_deb.docker.engine import EngineError
+from colcon_deb.docker.engine import EngineUnreachable
+from colcon_deb.docker.engine import RunResult
 
 # what a scripted outcome of a build container looks like to the task
 OUTCOMES = {
@@ -71,10 +72,10 @@ class FakeEngine:
 
     def run(self, spec, *, on_stdout, on_stderr, timeout=None, stop=None):
         folders = {f.container_path: Path(f.host_path) for f in spec.folders}
-        if spec.command[-1].endswith('prepare_run.py'):
-            return self._prepare(spec, folders['/out'])
+        if spec.command[-1] == contract.PREPARE_SCRIPT:
+            return self._prepare(spec, folders[Mount.OUT])
         package = spec.labels['colcon-deb.package']
-        if spec.command[-1] == 'download':
+        if spec.command[-1] == contract.DOWNLOAD:
             return RunResult(exit_code=0)
         with self._lock:
             attempt = sum(1 for name in self.builds if name == package)
@@ -90,20 +91,21 @@ class FakeEngine:
         if outcome == 'daemon-error':
             raise EngineError('Docker: the daemon went away')
         if outcome == 'ok':
-            self._make_deb(json.loads(
-                spec.environment['COLCON_DEB_SPEC']), folders['/out'])
+            self._make_deb(contract.JobSpec.from_json(
+                spec.environment[contract.JOB_VARIABLE]), folders[Mount.OUT])
         return OUTCOMES[outcome]
 
     def _prepare(self, spec, out):
-        request = json.loads(spec.environment['COLCON_DEB_PREPARE'])
-        (out / 'prepare.json').write_text(json.dumps({
-            'codename': 'bookworm', 'architecture': 'amd64',
-            'resolved': {
-                key: {'installer': 'apt', 'packages': [key]}
-                for key in request['keys']},
-            'unresolved': {},
-            'prefix_setup_available': True,
-        }))
+        request = contract.PrepareRequest.from_json(
+            spec.environment[contract.PREPARE_VARIABLE])
+        (out / contract.PREPARE_RESULT_FILE).write_text(
+            contract.PrepareResult(
+                codename='bookworm', architecture='amd64',
+                python_version='3.11', installed=[],
+                resolved={
+                    key: {'installer': 'apt', 'packages': [key]}
+                    for key in request.keys},
+                unresolved={}, prefix_setup_available=True).to_json())
         return RunResult(exit_code=0)
 
     @staticmethod
@@ -111,9 +113,9 @@ class FakeEngine:
         root = out / 'root'
         (root / 'DEBIAN').mkdir(parents=True)
         (root / 'DEBIAN' / 'control').write_text(
-            spec['control'].replace('@ARCHITECTURE@', 'all'))
+            spec.control.replace(contract.ARCHITECTURE_PLACEHOLDER, 'all'))
         subprocess.run(
             ['dpkg-deb', '--root-owner-group', '--build', str(root),
-             str(out / f"{spec['deb_name']}.deb")],
+             str(out / f'{spec.deb_name}.deb')],
             check=True, stdout=subprocess.DEVNULL)
         subprocess.run(['rm', '-r', str(root)], check=True)

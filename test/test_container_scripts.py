@@ -5,12 +5,20 @@
 
 import importlib.util
 from pathlib import Path
+import sys
 
 CONTAINER = Path(__file__).parents[1] / 'container'
 
 
 def load_script(name):
-    """Load a script of the checkout, whether or not it is installed."""
+    """
+    Load a script of the checkout, whether or not it is installed.
+
+    In the builder image the scripts import the modules beside them
+    (`contract`, `helpers`): Python puts a script's folder on the path.
+    """
+    if str(CONTAINER) not in sys.path:
+        sys.path.append(str(CONTAINER))
     spec = importlib.util.spec_from_file_location(
         name, CONTAINER / f'{name}.py')
     module = importlib.util.module_from_spec(spec)
@@ -19,6 +27,7 @@ def load_script(name):
 
 
 build_package = load_script('build_package')
+helpers = load_script('helpers')
 prepare_run = load_script('prepare_run')
 
 CONTROL = (
@@ -112,7 +121,7 @@ def test_prefix_setup_files_and_byte_code_are_left_out(tmp_path):
 
 
 def test_prefix_setup_template_is_filled_in():
-    text = build_package.render_template(
+    text = helpers.fill_template(
         'p=@PREFIX@ d=@ROS_DISTRO@ v=@ROS_VERSION@',
-        {'prefix': '/opt/ros/x', 'ros_distro': 'x', 'ros_version': '2'})
+        prefix='/opt/ros/x', ros_distro='x', ros_version='2')
     assert text == 'p=/opt/ros/x d=x v=2'

@@ -1,10 +1,10 @@
 # Copyright 2026 colcon-deb developers
 # Licensed under the Apache License, Version 2.0
 
-from colcon_deb.engine import _pass_lines
-from colcon_deb.engine import _short_reason
-from colcon_deb.engine import DockerEngine
-from colcon_deb.engine import EngineError
+from colcon_deb.docker.engine import _pass_lines
+from colcon_deb.docker.engine import _short_reason
+from colcon_deb.docker.engine import DockerEngine
+from colcon_deb.docker.engine import EngineError
 import pytest
 
 

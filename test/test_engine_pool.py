@@ -4,10 +4,14 @@
 from argparse import Namespace
 import asyncio
 
-from colcon_deb.engine import EngineError
-from colcon_deb.engine_pool import docker_engines
-from colcon_deb.engine_pool import EnginePool
-from colcon_deb.engine_pool import parse_docker_host
+from colcon_deb.docker.engine import EngineError
+from colcon_deb.docker.engine_pool import docker_engines
+from colcon_deb.docker.engine_pool import EnginePool
+from colcon_deb.docker.engine_pool import parse_docker_host
+from colcon_deb.event import EngineLost
+from colcon_deb.event import RunEngines
+from colcon_deb.event_handler.deb_summary import engine_lines
+from colcon_deb.event_handler.run_record import RunRecord
 from colcon_deb.verb.deb import use_capacity
 from fake_engine import FakeEngine
 import pytest
@@ -47,6 +51,14 @@ def test_docker_engines():
         docker_engines(['tcp://a:2375=2', 'tcp://a:2375=4'])
 
 
+def summary_record(pool, *events):
+    """Fold what a run on the pool's engines tells into a record."""
+    record = RunRecord()
+    for event in (RunEngines(e.name for e in pool.engines), ) + events:
+        record.fold((event, None))
+    return record
+
+
 def take(pool, count):
     return [asyncio.run(pool.acquire()) for _ in range(count)]
 
@@ -81,18 +93,20 @@ def test_a_lost_engine_takes_no_more_work():
     engine, = take(pool, 1)
     assert engine is first
     pool.release(first)
-    assert not pool.lose_if_gone(first, 'pkg_a')
+    assert not pool.lose_if_gone(first)
     first.gone = True
-    assert pool.lose_if_gone(first, 'pkg_a')
+    reason = pool.lose_if_gone(first)
+    assert reason
     assert pool.primary is second
     assert take(pool, 1) == [second]
     assert pool._take() is None
-    lines = pool.summary_lines()
+    lines = engine_lines(summary_record(
+        pool, EngineLost('pkg_a', first.name, reason)))
     assert lines[0] == 'Built on tcp://first: 0 package(s)'
     assert lines[-1].startswith('Lost Docker engine tcp://first: ')
     assert lines[-1].endswith('and pkg_a moved to another engine')
     second.gone = True
-    pool.lose_if_gone(second, 'pkg_b')
+    pool.lose_if_gone(second)
     with pytest.raises(EngineError, match='no Docker engine is left'):
         pool.usable()
 
@@ -101,7 +115,7 @@ def test_one_engine_of_the_environment_is_not_limited():
     pool = EnginePool([FakeEngine()])
     assert pool.capacity() is None
     assert len(take(pool, 5)) == 5
-    assert pool.summary_lines() == []
+    assert engine_lines(summary_record(pool)) == []
 
 
 def test_colcon_runs_as_many_jobs_as_the_engines_take():

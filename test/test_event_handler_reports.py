@@ -16,6 +16,7 @@ from colcon_core.event.output import StderrLine
 from colcon_core.event.output import StdoutLine
 from colcon_core.event.timer import TimerEvent
 from colcon_core.event_reactor import EventReactorShutdown
+from colcon_deb.atomic_file import write_atomically
 from colcon_deb.event import DebPublished
 from colcon_deb.event import PackageCached
 from colcon_deb.event import PackageFailure
@@ -27,7 +28,6 @@ from colcon_deb.event_handler.deb_metrics import DebMetricsEventHandler
 from colcon_deb.event_handler.deb_report import DebReportEventHandler
 from colcon_deb.event_handler.deb_trace import DebTraceEventHandler
 from colcon_deb.event_handler.run_record import RunRecord
-from colcon_deb.event_handler.run_record import write_atomically
 from event_helpers import Clock
 from event_helpers import FakeJob
 import pytest

@@ -12,9 +12,7 @@ import shutil
 import subprocess
 
 from colcon_deb import repository
-from colcon_deb.repository import apt_source_line
-from colcon_deb.repository import replace_package
-from colcon_deb.repository import write_index
+from colcon_deb.repository import Repository
 from debian.deb822 import Packages
 from debian.deb822 import Release
 import pytest
@@ -56,7 +54,8 @@ def repo(tmp_path):
 
 def add(repo, debs, package, version, **kwargs):
     debs.mkdir(exist_ok=True)
-    return replace_package(repo, build_deb(debs, package, version, **kwargs))
+    return Repository(repo).replace_package(
+        build_deb(debs, package, version, **kwargs))
 
 
 def read_packages(repo):
@@ -78,7 +77,7 @@ def test_index_lists_every_deb_with_checksums(repo, debs):
     add(repo, debs, 'ros-humble-b', '1.0.0-0bookworm', architecture='amd64')
     add(repo, debs, 'ros-humble-a', '2.0.0-0bookworm',
         depends='ros-humble-b (>= 1.0.0)')
-    write_index(repo)
+    Repository(repo).write_index()
 
     paragraphs = read_packages(repo)
     assert [p['Package'] for p in paragraphs] == [
@@ -110,16 +109,16 @@ def test_index_is_ordered_by_name_with_one_deb_per_package(repo, debs):
         path = repo / f'{package}-{version}.deb'
         shutil.copy(build_deb(debs, package, version), path)
         os.utime(path, ns=(number * 10**9, number * 10**9))
-    write_index(repo)
+    Repository(repo).write_index()
     assert [(p['Package'], p['Version']) for p in read_packages(repo)] == [
         ('a', '1.0-0'), ('b', '1.9.0-0'), ('c', '2.0-0')]
 
 
 def test_replace_indexes_the_new_deb_before_removing_the_old(repo, debs):
     add(repo, debs, 'ros-humble-a', '1.0.0-0bookworm')
-    write_index(repo)
+    Repository(repo).write_index()
     new = build_deb(debs, 'ros-humble-a', '2.0.0-0bookworm')
-    replace_package(repo, new)
+    Repository(repo).replace_package(new)
     assert [p['Version'] for p in read_packages(repo)] == ['2.0.0-0bookworm']
     assert [p.name for p in repo.glob('*.deb')] == [
         'ros-humble-a_2.0.0-0bookworm_all.deb']
@@ -128,8 +127,8 @@ def test_replace_indexes_the_new_deb_before_removing_the_old(repo, debs):
 def test_release_hashes_match_the_files(repo, debs):
     add(repo, debs, 'ros-humble-a', '1.0.0-0bookworm', architecture='arm64')
     add(repo, debs, 'ros-humble-b', '1.0.0-0bookworm')
-    write_index(repo, origin='me', label='my label', suite='stable',
-                codename='bookworm')
+    Repository(repo).write_index(
+        origin='me', label='my label', suite='stable', codename='bookworm')
 
     release = Release((repo / 'Release').read_text())
     assert release['Origin'] == 'me'
@@ -153,7 +152,7 @@ def test_release_hashes_match_the_files(repo, debs):
 
 
 def test_index_of_empty_folder(repo):
-    write_index(repo)
+    Repository(repo).write_index()
     assert (repo / 'Packages').read_bytes() == b''
     assert 'Architectures' not in Release((repo / 'Release').read_text())
 
@@ -162,7 +161,7 @@ def test_index_ignores_hidden_files_and_leaves_no_temporary_ones(repo, debs):
     add(repo, debs, 'ros-humble-a', '1.0.0-0')
     (repo / '.ros-humble-b_1.0.0-0_all.deb.x.tmp').write_bytes(b'partial')
     (repo / '.half.deb').write_bytes(b'not a deb')
-    write_index(repo)
+    Repository(repo).write_index()
     assert [p['Package'] for p in read_packages(repo)] == ['ros-humble-a']
     assert sorted(p.name for p in repo.iterdir()) == sorted([
         '.half.deb', '.index-cache.json', '.index.lock',
@@ -173,7 +172,7 @@ def test_index_ignores_hidden_files_and_leaves_no_temporary_ones(repo, debs):
 def test_reindex_reads_no_unchanged_deb(repo, debs, monkeypatch):
     add(repo, debs, 'ros-humble-a', '1.0.0-0')
     add(repo, debs, 'ros-humble-b', '1.0.0-0')
-    write_index(repo)
+    Repository(repo).write_index()
     before = (repo / 'Packages').read_bytes()
 
     read = []
@@ -181,14 +180,14 @@ def test_reindex_reads_no_unchanged_deb(repo, debs, monkeypatch):
     monkeypatch.setattr(
         repository, '_describe_deb',
         lambda path, stat: read.append(path.name) or describe(path, stat))
-    write_index(repo)
+    Repository(repo).write_index()
     assert read == []
     assert (repo / 'Packages').read_bytes() == before
 
     changed = repo / 'ros-humble-b_1.0.0-0_all.deb'
     shutil.copy(build_deb(debs, 'ros-humble-b', '1.0.0-0', depends='x'),
                 changed)
-    write_index(repo)
+    Repository(repo).write_index()
     assert read == [changed.name]
     assert read_packages(repo)[1]['Depends'] == 'x'
 
@@ -196,15 +195,15 @@ def test_reindex_reads_no_unchanged_deb(repo, debs, monkeypatch):
 def test_unusable_cache_is_rebuilt(repo, debs):
     add(repo, debs, 'ros-humble-a', '1.0.0-0')
     (repo / '.index-cache.json').write_text('{not json')
-    write_index(repo)
+    Repository(repo).write_index()
     assert [p['Package'] for p in read_packages(repo)] == ['ros-humble-a']
 
 
 def test_cache_forgets_removed_debs(repo, debs):
     deb = add(repo, debs, 'ros-humble-a', '1.0.0-0')
-    write_index(repo)
+    Repository(repo).write_index()
     deb.unlink()
-    write_index(repo)
+    Repository(repo).write_index()
     assert read_packages(repo) == []
     assert deb.name not in (repo / '.index-cache.json').read_text()
 
@@ -213,7 +212,7 @@ def test_replace_package_names_and_moves_the_deb(repo, debs):
     debs.mkdir()
     built = build_deb(debs, 'ros-humble-a', '1:1.0.0-0bookworm', 'amd64')
     data = built.read_bytes()
-    final = replace_package(repo, built)
+    final = Repository(repo).replace_package(built)
     assert final == repo / 'ros-humble-a_1.0.0-0bookworm_amd64.deb'
     assert final.read_bytes() == data
     assert not built.exists()
@@ -228,7 +227,7 @@ def test_replace_package_removes_older_versions_only(repo, debs):
         repo, debs, 'ros-humble-a', '1.1.0-0bookworm', architecture='amd64')
     assert not old.exists()
     assert new.exists() and other.exists()
-    write_index(repo)
+    Repository(repo).write_index()
     assert [(p['Package'], p['Version']) for p in read_packages(repo)] == [
         ('ros-humble-a', '1.1.0-0bookworm'),
         ('ros-humble-a-extra', '1.0.0-0bookworm')]
@@ -236,7 +235,7 @@ def test_replace_package_removes_older_versions_only(repo, debs):
 
 def test_replace_package_with_the_deb_already_in_place(repo, debs):
     final = add(repo, debs, 'ros-humble-a', '1.0.0-0')
-    assert replace_package(repo, final) == final
+    assert Repository(repo).replace_package(final) == final
     assert final.exists()
 
 
@@ -244,7 +243,7 @@ def test_replace_package_rejects_unsafe_names(repo, debs):
     debs.mkdir()
     built = build_deb(debs, 'ros-humble-a', '1.0.0-0', architecture='a/b')
     with pytest.raises(ValueError, match='architecture'):
-        replace_package(repo, built)
+        Repository(repo).replace_package(built)
     assert built.exists()
 
 
@@ -254,8 +253,8 @@ def test_dependency_closure_follows_workspace_depends(repo, debs):
     add(repo, debs, 'ws-app', '1', depends='ws-core | ws-other, python3')
     add(repo, debs, 'ws-unrelated', '1', depends='zlib1g')
 
-    filenames, system = repository.dependency_closure(
-        repo, ['ws-app', 'ws-never-built'], ['cmake'])
+    filenames, system = Repository(repo).dependency_closure(
+        ['ws-app', 'ws-never-built'], ['cmake'])
 
     assert filenames == [
         './ws-app_1_all.deb', './ws-core_1_all.deb', './ws-setup_1_all.deb']
@@ -265,7 +264,7 @@ def test_dependency_closure_follows_workspace_depends(repo, debs):
 
 def test_apt_source_line(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    assert apt_source_line(Path('repo')) == (
+    assert Repository(Path('repo')).apt_source_line() == (
         f'deb [trusted=yes] file:{tmp_path.resolve()}/repo ./')
 
 
@@ -274,11 +273,12 @@ def test_apt_reads_the_repository(repo, debs, tmp_path):
     add(repo, debs, 'ros-humble-a', '1.2.0-0bookworm')
     add(repo, debs, 'ros-humble-b', '1.0.0-0bookworm',
         depends='ros-humble-a (>= 1.2.0), ros-humble-a (<= 1.2.0-.)')
-    write_index(repo)
+    Repository(repo).write_index()
     state = tmp_path / 'apt'
     for folder in ('lists/partial', 'cache/archives/partial', 'parts'):
         (state / folder).mkdir(parents=True)
-    (state / 'sources.list').write_text(apt_source_line(repo) + '\n')
+    (state / 'sources.list').write_text(
+        Repository(repo).apt_source_line() + '\n')
     options = [
         '-o', f'Dir::Etc::SourceList={state}/sources.list',
         '-o', f'Dir::Etc::SourceParts={state}/parts',

@@ -31,7 +31,7 @@ def colcon_deb(monkeypatch, engine, *args):
     """Run colcon deb; `engine` is one engine or engines by URL."""
     engines = engine if isinstance(engine, dict) else {None: engine}
     monkeypatch.setattr(
-        'colcon_deb.engine_pool.DockerEngine',
+        'colcon_deb.docker.engine_pool.DockerEngine',
         lambda url=None, jobs=None: engines[url])
     return colcon_main(argv=[
         'deb', '--ros-distro', 'noetic', '--base-image', 'debian:bookworm',

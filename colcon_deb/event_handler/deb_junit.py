@@ -38,6 +38,7 @@ from datetime import datetime
 from datetime import timezone
 import xml.etree.ElementTree as ElementTree
 
+from colcon_deb.atomic_file import write_atomically
 from colcon_deb.event_handler.run_record import CACHED
 from colcon_deb.event_handler.run_record import clean_lines
 from colcon_deb.event_handler.run_record import FAILED
@@ -46,7 +47,6 @@ from colcon_deb.event_handler.run_record import QUEUED
 from colcon_deb.event_handler.run_record import RecordingEventHandler
 from colcon_deb.event_handler.run_record import RUNNING
 from colcon_deb.event_handler.run_record import SKIPPED
-from colcon_deb.event_handler.run_record import write_atomically
 
 JUNIT_NAME = 'junit.xml'
 SUITE_NAME = 'colcon-deb'

@@ -56,9 +56,9 @@ from datetime import datetime
 from datetime import timezone
 import json
 
+from colcon_deb.atomic_file import write_atomically
 from colcon_deb.event_handler.run_record import output_path
 from colcon_deb.event_handler.run_record import RecordingEventHandler
-from colcon_deb.event_handler.run_record import write_atomically
 
 REPORT_NAME = 'report.json'
 FORMAT_VERSION = 1

@@ -30,9 +30,9 @@ Metadata events (`"ph": "M"`) name the process and the tracks
 
 import json
 
+from colcon_deb.atomic_file import write_atomically
 from colcon_deb.event_handler.run_record import output_path
 from colcon_deb.event_handler.run_record import RecordingEventHandler
-from colcon_deb.event_handler.run_record import write_atomically
 
 TRACE_NAME = 'trace.json'
 PID = 1

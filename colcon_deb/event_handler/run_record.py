@@ -16,12 +16,10 @@ that the run's phases and the packages' phases share one clock.
 
 from collections import Counter
 from collections import deque
-from contextlib import suppress
 from dataclasses import dataclass
 import os
 from pathlib import Path
 import re
-import tempfile
 import time
 
 from colcon_core.event.job import JobEnded
@@ -36,9 +34,12 @@ from colcon_core.event_reactor import EventReactorShutdown
 from colcon_core.plugin_system import satisfies_version
 from colcon_core.subprocess import SIGINT_RESULT
 from colcon_deb.event import DebPublished
+from colcon_deb.event import EngineLost
+from colcon_deb.event import PackageBuiltOn
 from colcon_deb.event import PackageCached
 from colcon_deb.event import PackageFailure
 from colcon_deb.event import PackageRetry
+from colcon_deb.event import RunEngines
 from colcon_deb.event import RunPhase
 
 QUEUED = 'queued'
@@ -106,31 +107,6 @@ def output_path(context, name):
     return Path(os.path.abspath(context.args.deb_base)) / name
 
 
-def write_atomically(path, text):
-    """
-    Write a text file through a temporary file and a rename.
-
-    A reader never sees half a report, and a run that dies while writing
-    leaves the previous report; the leftover `.*.tmp` file is removed by
-    the next run (see colcon_deb.output_folder).
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = tempfile.NamedTemporaryFile(
-        'w', encoding='utf-8', dir=path.parent, prefix=f'.{path.name}.',
-        suffix='.tmp', delete=False)
-    try:
-        with temporary:
-            temporary.write(text)
-        # temporary files are private; a report is for everybody
-        os.chmod(temporary.name, 0o644)
-        os.replace(temporary.name, path)
-    finally:
-        # gone after the rename; still there if writing failed
-        with suppress(FileNotFoundError):
-            os.unlink(temporary.name)
-
-
 @dataclass(frozen=True)
 class Retry:
     """A retry of a package: its attempt, why, when the last one ended."""
@@ -161,6 +137,8 @@ class PackageRecord:
         self.tail = deque((), TAIL_LINES)
         # the worker track the job ran on, 1 for the first
         self.slot = None
+        # the Docker engine that built it
+        self.engine = None
 
     @property
     def phase(self):
@@ -231,6 +209,11 @@ class RunRecord:
         self.packages = {}
         # (name, start) of each phase of the run
         self.run_phases = []
+        # the Docker engines of the run, as given
+        self.engines = ()
+        # engine -> why it was given up; and the packages that moved off
+        self.lost_engines = {}
+        self.moved = {}
         self.workers_seen = 0
         self._busy_slots = set()
         self._folds = {
@@ -246,6 +229,9 @@ class RunRecord:
             PackageFailure: self._failure,
             PackageRetry: self._retry,
             PackageCached: self._cached,
+            RunEngines: self._engines,
+            PackageBuiltOn: self._built_on,
+            EngineLost: self._engine_lost,
             EventReactorShutdown: self._shutdown,
         }
 
@@ -448,6 +434,19 @@ class RunRecord:
             return 'depends on ' + ', '.join(blocking)
         return 'not built: the run ended before it'
 
+    def _engines(self, data, job, now):
+        self.engines = data.names
+
+    def _built_on(self, data, job, now):
+        package = self.package(data.identifier)
+        package.engine = data.engine
+        return package
+
+    def _engine_lost(self, data, job, now):
+        self.lost_engines.setdefault(data.engine, data.reason)
+        self.moved.setdefault(data.engine, []).append(data.identifier)
+        return self.package(data.identifier)
+
     def _run_phase(self, data, job, now):
         self.run_phases.append((str(data.name), data.timestamp))
 
@@ -471,10 +470,17 @@ class RecordingEventHandler(EventHandlerExtensionPoint):
         satisfies_version(
             EventHandlerExtensionPoint.EXTENSION_POINT_VERSION, '^1.0')
         self.record = RunRecord()
+        self._record_context = None
 
     def __call__(self, event):  # noqa: D102
         if not is_deb_run(self.context):
             return
+        if self._record_context is not self.context:
+            # colcon keeps one instance of a handler per process: another
+            # run in the same process starts a record of its own
+            if self._record_context is not None:
+                self.record = RunRecord()
+            self._record_context = self.context
         self.record.fold(event)
         if isinstance(event[0], EventReactorShutdown):
             self.at_end()

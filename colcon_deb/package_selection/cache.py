@@ -50,13 +50,18 @@ class DebCachePackageSelection(PackageSelectionExtensionPoint):
 
 
 def _cache_states(args, decorators):
-    from colcon_deb.cache_state import cache_states
+    """Return the cache states of every package, as a dry run tells them."""
+    from colcon_deb.cache import DebCache
+    from colcon_deb.cache.states import cache_states
     from colcon_deb.plan import make_plan
-    from colcon_deb.verb.deb import deb_cache
-    from colcon_deb.verb.deb import default_base_image
-    from colcon_deb.verb.deb import install_prefix
+    from colcon_deb.settings import Settings
+    from colcon_deb.task import package_options
+    settings = Settings.from_args(args)
     plan = make_plan(
-        decorators, ros_distro=args.ros_distro, prefix=install_prefix(args),
-        revision=args.deb_revision, with_tests=args.run_tests,
+        decorators, ros_distro=settings.ros_distro, prefix=settings.prefix,
+        revision=settings.revision, with_tests=settings.run_tests,
         selected_only=False)
-    return cache_states(plan, args, default_base_image(args), deb_cache(args))
+    options = package_options(args, settings)
+    return cache_states(
+        plan, settings, {p.name: options for p in plan.packages},
+        DebCache(settings.cache_dir, settings.cache))

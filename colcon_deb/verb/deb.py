@@ -9,8 +9,11 @@ import os
 from pathlib import Path
 import signal
 import sys
+import threading
+import uuid
 
 from colcon_core.argument_default import wrap_default_value
+from colcon_core.argument_type import get_cwd_path_resolver
 from colcon_core.event.job import JobUnselected
 from colcon_core.event_handler import add_event_handler_arguments
 from colcon_core.executor import add_executor_arguments
@@ -22,53 +25,69 @@ from colcon_core.package_selection import add_arguments \
     as add_packages_arguments
 from colcon_core.package_selection import get_packages
 from colcon_core.plugin_system import satisfies_version
-from colcon_core.task import get_task_extension
 from colcon_core.task import TaskContext
 from colcon_core.verb import VerbExtensionPoint
-from colcon_deb import repository
-from colcon_deb.builder_image import ensure_builder_image
-from colcon_deb.builder_image import share_builder_image
 from colcon_deb.cache import DebCache
 from colcon_deb.cache import STRATEGIES
-from colcon_deb.cache_state import cache_states
+from colcon_deb.cache.keys import package_keys
+from colcon_deb.cache.states import cache_states
+from colcon_deb.container.contract import ARCHITECTURE_PLACEHOLDER
 from colcon_deb.debian.control import control_paragraph
 from colcon_deb.debian.dependencies import relation
-from colcon_deb.dependency_resolution import prefix_setup_name
+from colcon_deb.debian.prefix_setup import depends_on_prefix_setup
+from colcon_deb.debian.prefix_setup import prefix_setup_name
 from colcon_deb.dependency_resolution import resolve
 from colcon_deb.dependency_resolution import workspace_rosdep_rules
-from colcon_deb.engine import EngineError
-from colcon_deb.engine import RUN_LABEL
-from colcon_deb.engine_pool import check_engines
-from colcon_deb.engine_pool import docker_engines
-from colcon_deb.engine_pool import EnginePool
+from colcon_deb.docker.builder_image import ensure_builder_image
+from colcon_deb.docker.builder_image import share_builder_image
+from colcon_deb.docker.engine import EngineError
+from colcon_deb.docker.engine import RUN_LABEL
+from colcon_deb.docker.engine_pool import check_engines
+from colcon_deb.docker.engine_pool import docker_engines
+from colcon_deb.docker.engine_pool import EnginePool
+from colcon_deb.docker.stale_runs import remove_stale_runs
+from colcon_deb.docker.stale_runs import run_labels
+from colcon_deb.event import RunEngines
 from colcon_deb.event import RunPhase
-from colcon_deb.output_folder import CACHE_FOLDER
 from colcon_deb.output_folder import check_free_space
 from colcon_deb.output_folder import locked_output_folder
-from colcon_deb.output_folder import parse_size
-from colcon_deb.package_keys import package_keys
+from colcon_deb.output_folder import WORK_NAME
 from colcon_deb.plan import format_plan
 from colcon_deb.plan import guess_codename
 from colcon_deb.plan import make_plan
 from colcon_deb.plan import read_package_xml
-from colcon_deb.run import remove_stale_runs
+from colcon_deb.repository import Repository
 from colcon_deb.run import Run
+from colcon_deb.settings import Settings
+from colcon_deb.task import add_build_type_arguments
+from colcon_deb.task import get_build_type_task
+from colcon_deb.task import package_options
 import yaml
 
 logger = colcon_logger.getChild(__name__)
-
-TASK_GROUP = 'colcon_deb.task.deb'
 
 
 class DebPackageArguments:
     """What the job of one package needs to build its deb."""
 
-    def __init__(self, *, planned, spec, run, cache_key):  # noqa: D107
+    def __init__(  # noqa: D107
+        self, *, planned, options, run, cache_key, source_date_epoch,
+        control, install, workspace_dependencies, ros_version,
+    ):
         self.path = str(planned.path.resolve())
         self.deb_name = planned.deb_name
-        self.spec = spec
+        # what its build type reads: colcon_deb.task.PackageOptions
+        self.options = options
         self.run = run
         self.cache_key = cache_key
+        self.source_date_epoch = source_date_epoch
+        # the control paragraph, the Architecture left to the container
+        self.control = control
+        # the system packages it builds with; the deb names of the
+        # workspace packages it needs
+        self.install = install
+        self.workspace_dependencies = workspace_dependencies
+        self.ros_version = ros_version
 
 
 class DebVerb(VerbExtensionPoint):
@@ -81,6 +100,7 @@ class DebVerb(VerbExtensionPoint):
     def add_arguments(self, *, parser):  # noqa: D102
         parser.add_argument(
             '--deb-base', default=wrap_default_value('deb'),
+            type=get_cwd_path_resolver(),
             help='The output folder, an APT repository (default: '
                  '%(default)s)')
         parser.add_argument(
@@ -96,6 +116,7 @@ class DebVerb(VerbExtensionPoint):
                  '/opt/ros/<distro>)')
         parser.add_argument(
             '--rosdep-source', action='append', default=[], metavar='FILE',
+            type=get_cwd_path_resolver(),
             help='A rosdep rule file (YAML) consulted before the default '
                  'sources (repeatable)')
         parser.add_argument(
@@ -106,11 +127,6 @@ class DebVerb(VerbExtensionPoint):
             '--deb-revision', type=int, default=0, metavar='N',
             help='The Debian revision: <version>-<N><codename> (default: '
                  '%(default)s)')
-        parser.add_argument(
-            '--cmake-args', nargs='*', metavar='*', type=str.lstrip,
-            default=[],
-            help='Pass arguments to CMake projects. Arguments matching '
-                 'other options must be prefixed by a space')
         parser.add_argument(
             '--run-tests', action='store_true',
             help='Build and run the tests of each package; a failing test '
@@ -160,7 +176,7 @@ class DebVerb(VerbExtensionPoint):
                  'when only its dependencies changed: faster, less safe) '
                  '(default: %(default)s)')
         parser.add_argument(
-            '--cache-dir', metavar='DIR',
+            '--cache-dir', metavar='DIR', type=get_cwd_path_resolver(),
             help='Where the cached debs are kept; workspaces may share it '
                  '(default: <deb-base>/.cache)')
         parser.add_argument(
@@ -170,55 +186,59 @@ class DebVerb(VerbExtensionPoint):
         add_executor_arguments(parser)
         add_event_handler_arguments(parser)
         add_packages_arguments(parser)
+        add_build_type_arguments(parser)
 
     def main(self, *, context):  # noqa: D102
         args = context.args
-        check_arguments(args)
-        prefix = install_prefix(args)
-        base_image = default_base_image(args)
+        settings = Settings.from_args(args)
 
         phases = [RunPhase('discovering')]
         decorators = discover_packages(args)
         check_supported_types(decorators)
         phases.append(RunPhase('planning'))
         plan = make_plan(
-            decorators, ros_distro=args.ros_distro, prefix=prefix,
-            revision=args.deb_revision, with_tests=args.run_tests)
-        deb_base = Path(os.path.abspath(args.deb_base))
-        cache = deb_cache(args)
+            decorators, ros_distro=settings.ros_distro,
+            prefix=settings.prefix, revision=settings.revision,
+            with_tests=settings.run_tests)
+        options = package_options(args, settings)
+        cache = DebCache(settings.cache_dir, settings.cache)
         if args.dry_run:
-            states = cache_states(plan, args, base_image, cache)
+            states = cache_states(
+                plan, settings, {p.name: options for p in plan.packages},
+                cache)
             print('\n'.join(format_plan(
-                plan, guess_codename(base_image), states)))
+                plan, guess_codename(settings.base_image), states)))
             return 0
         if not plan.packages:
             print('No packages selected')
             return 0
 
         pool = EnginePool(check_engines(
-            docker_engines(args.docker_host),
-            keep_going=args.continue_on_error))
+            docker_engines(settings.docker_hosts),
+            keep_going=settings.continue_on_error))
         use_capacity(args, pool)
-        with locked_output_folder(deb_base, wait=args.wait_for_lock):
+        deb_base = settings.deb_base
+        with locked_output_folder(deb_base, wait=settings.wait_for_lock):
             check_free_space(
                 [('output folder', deb_base)] + [
                     ("Docker's data", engine.data_root())
                     for engine in pool.engines if engine.is_local],
-                parse_size(args.min_free_space))
+                settings.min_free_space)
             for engine in pool.engines:
                 remove_stale_runs(engine)
-            run = Run(
-                engines=pool, deb_base=deb_base, args=args, cache=cache)
-            run.phases = phases
-            run.work_dir.mkdir(parents=True)
-            with stop_on_signals(run.stop):
+            run_id = uuid.uuid4().hex[:12]
+            labels = run_labels(run_id)
+            stop = threading.Event()
+            with stop_on_signals(stop):
                 try:
-                    rc = build_debs(context, plan, decorators, run, base_image)
+                    rc = build_debs(
+                        context, settings, plan, decorators, phases,
+                        pool=pool, cache=cache, options=options,
+                        labels=labels, stop=stop,
+                        work_dir=deb_base / WORK_NAME / run_id)
                 finally:
-                    remove_containers(run)
-            print_summary(plan, run)
-            repository.write_index(deb_base)
-        print(f'APT source: {repository.apt_source_line(deb_base)}')
+                    remove_containers(pool, run_id)
+            Repository(deb_base).write_index()
         return rc
 
 
@@ -238,53 +258,15 @@ def use_capacity(args, pool):
         args.parallel_workers = capacity
 
 
-def remove_containers(run):
+def remove_containers(pool, run_id):
     """Remove what is left of the run on every engine still there."""
-    for engine in run.engines.engines:
-        if engine in run.engines.lost:
+    for engine in pool.engines:
+        if engine in pool.lost:
             continue
         try:
-            engine.remove_labelled({RUN_LABEL: run.id})
+            engine.remove_labelled({RUN_LABEL: run_id})
         except EngineError as e:
             logger.warning(f'could not clean up on {engine.name}: {e}')
-
-
-def install_prefix(args):
-    """Return the prefix the debs install to."""
-    return args.install_prefix or f'/opt/ros/{args.ros_distro}'
-
-
-def default_base_image(args):
-    """Return the image the builder image starts from."""
-    return args.base_image or f'ros:{args.ros_distro}-ros-base'
-
-
-def deb_cache(args):
-    """Return the cache of the run's debs."""
-    return DebCache(
-        args.cache_dir or Path(os.path.abspath(args.deb_base)) / CACHE_FOLDER,
-        args.cache)
-
-
-def check_arguments(args):
-    """Check the options that need no package and no Docker."""
-    if not args.ros_distro:
-        raise RuntimeError(
-            'the ROS distribution is unknown: pass --ros-distro NAME or '
-            'set ROS_DISTRO')
-    for source in args.rosdep_source:
-        if not Path(source).is_file():
-            raise RuntimeError(f"--rosdep-source '{source}' is no file")
-    try:
-        parse_size(args.min_free_space)
-    except ValueError as e:
-        raise RuntimeError(f'--min-free-space: {e}') from None
-    if args.retries < 0 or args.deb_revision < 0:
-        raise RuntimeError('--retries and --deb-revision cannot be negative')
-    try:
-        docker_engines(args.docker_host)
-    except ValueError as e:
-        raise RuntimeError(f'--docker-host {e}') from None
 
 
 def discover_packages(args):
@@ -297,46 +279,53 @@ def discover_packages(args):
             from None
 
 
-def build_debs(context, plan, decorators, run, base_image):
+def build_debs(context, settings, plan, decorators, phases, *, pool, cache,
+               options, labels, stop, work_dir):
     """Make the builder image, resolve dependencies, build every deb."""
-    args = context.args
-    run.phases.append(RunPhase('resolving dependencies'))
-    run.image = ensure_builder_image(
-        run.engine, base_image, on_line=lambda line: print(line, flush=True))
-    share_builder_image(run.engines.usable(), run.image)
+    phases.append(RunPhase('resolving dependencies'))
+    work_dir.mkdir(parents=True)
+    image = ensure_builder_image(
+        pool.primary, settings.base_image,
+        on_line=lambda line: print(line, flush=True))
+    share_builder_image(pool.usable(), image)
     resolution = resolve(
-        run.engine, run.image, plan, rosdep_command=args.rosdep_command,
-        rosdep_sources=args.rosdep_source, work_base=run.work_dir,
-        labels=run.labels, stop=run.stop, on_stdout=sys.stdout.buffer.write,
+        pool.primary, image, plan, rosdep_command=settings.rosdep_command,
+        rosdep_sources=settings.rosdep_sources, work_base=work_dir,
+        labels=labels, stop=stop, on_stdout=sys.stdout.buffer.write,
         on_stderr=sys.stderr.buffer.write,
-        cache=None if args.cache == 'none' else run.cache.folder)
-    publish_prefix_setup(run.deb_base, plan, resolution)
-    run.installed = resolution.installed
+        cache=None if settings.cache == 'none' else cache.folder)
+    repository = Repository(settings.deb_base)
+    publish_prefix_setup(repository, plan, resolution)
+    run = Run(
+        settings=settings, engines=pool, cache=cache, repository=repository,
+        image=image,
+        target=resolution, stop=stop, labels=labels, work_dir=work_dir)
     keys = package_keys(
-        plan, image=run.image, resolution=resolution, args=args,
-        cache=run.cache)
+        plan, {p.name: options for p in plan.packages}, image=image,
+        resolution=resolution, cache=cache)
 
     jobs = OrderedDict()
     for planned in plan.packages:
         key, newest_source = keys[planned.name]
-        spec = container_spec(plan, planned, resolution, args)
-        spec['source_date_epoch'] = newest_source
         jobs[planned.name] = create_job(planned, DebPackageArguments(
-            planned=planned, spec=spec, run=run, cache_key=key))
+            planned=planned, options=options, run=run, cache_key=key,
+            source_date_epoch=newest_source, ros_version=plan.ros_version,
+            **describe_deb(plan, planned, resolution)))
 
-    def post_run_phases_and_unselected_packages(*, event_queue):
-        for phase in run.phases + [RunPhase('building')]:
+    def post_run_events_and_unselected_packages(*, event_queue):
+        event_queue.put((RunEngines(e.name for e in pool.engines), None))
+        for phase in phases + [RunPhase('building')]:
             event_queue.put((phase, None))
         for decorator in decorators:
             if not decorator.selected:
                 event_queue.put(
                     (JobUnselected(decorator.descriptor.name), None))
 
-    on_error = OnError.skip_downstream if args.continue_on_error \
+    on_error = OnError.skip_downstream if settings.continue_on_error \
         else OnError.interrupt
     return execute_jobs(
         context, jobs, on_error=on_error,
-        pre_execution_callback=post_run_phases_and_unselected_packages)
+        pre_execution_callback=post_run_events_and_unselected_packages)
 
 
 @contextmanager
@@ -363,23 +352,6 @@ def stop_on_signals(stop):
             signal.signal(signum, old)
 
 
-def print_summary(plan, run):
-    """Say which packages were cached, tried again, failed or skipped."""
-    for line in run.engines.summary_lines():
-        print(line)
-    if run.cached:
-        print(f'Cached, not built again: {", ".join(sorted(run.cached))}')
-    for name, reasons in sorted(run.retried.items()):
-        print(f'Retried {name}: ' + '; '.join(reasons))
-    for name, reason in sorted(run.failed.items()):
-        print(f'Failed {name}: {reason}')
-    for planned in plan.packages:
-        failed = [d for d in planned.workspace_dependencies if d in run.failed]
-        if failed:
-            print(f"Skipped {planned.name}: depends on {', '.join(failed)}, "
-                  'which failed')
-
-
 def check_supported_types(decorators):
     """
     Refuse a selected package that no task can turn into a deb.
@@ -389,7 +361,7 @@ def check_supported_types(decorators):
     """
     for decorator in decorators:
         pkg = decorator.descriptor
-        if decorator.selected and not get_task_extension(TASK_GROUP, pkg.type):
+        if decorator.selected and not get_build_type_task(pkg.type):
             if (Path(pkg.path) / 'package.xml').exists():
                 read_package_xml(pkg)
             raise RuntimeError(
@@ -398,44 +370,41 @@ def check_supported_types(decorators):
                 f'--packages-skip {pkg.name}')
 
 
-def publish_prefix_setup(deb_base, plan, resolution):
+def publish_prefix_setup(repository, plan, resolution):
     """Publish the prefix setup deb and the workspace's rosdep rules."""
-    rules = deb_base / 'rosdep.yaml'
+    rules = repository.folder / 'rosdep.yaml'
     rules.write_text(yaml.safe_dump(workspace_rosdep_rules(plan)))
     if resolution.prefix_setup_deb:
-        repository.publish(deb_base, resolution.prefix_setup_deb)
+        repository.publish(resolution.prefix_setup_deb)
 
 
-def container_spec(plan, planned, resolution, args):
-    """Describe the deb of one package for the container that builds it."""
+def describe_deb(plan, planned, resolution):
+    """
+    Describe the deb of one package: control, and what it builds with.
+
+    :returns: the keyword arguments of DebPackageArguments that say it
+    """
     version = plan.version(planned, resolution.codename)
     depends = [
         relation(d, resolved_names(plan, resolution, d.name))
         for d in planned.run_depends]
-    if plan.ros_version == '2' or resolution.prefix_setup_deb:
+    if depends_on_prefix_setup(plan, resolution):
         depends.append(prefix_setup_name(plan))
     control = control_paragraph(
         package=planned.package, deb_name=planned.deb_name, version=version,
-        architecture='@ARCHITECTURE@', depends=[d for d in depends if d])
+        architecture=ARCHITECTURE_PLACEHOLDER,
+        depends=[d for d in depends if d])
     install = []
     for dependency in planned.build_depends:
         if dependency.name not in plan.workspace_deb_names:
             install += resolved_names(plan, resolution, dependency.name)
     return {
-        'name': planned.name,
-        'build_type': planned.build_type,
-        'deb_name': planned.deb_name,
-        'prefix': plan.prefix,
-        'ros_distro': plan.ros_distro,
-        'ros_version': plan.ros_version,
+        'control': control.dump(),
         # system packages; the workspace debs are found when the job starts
         'install': sorted(set(install)),
         'workspace_dependencies': [
             plan.workspace_deb_names[n]
             for n in planned.all_workspace_dependencies],
-        'control': control.dump(),
-        'cmake_args': args.cmake_args or [],
-        'run_tests': args.run_tests,
     }
 
 
@@ -448,7 +417,7 @@ def resolved_names(plan, resolution, key):
 
 def create_job(planned, package_args):
     """Create the colcon job that builds one package's deb."""
-    extension = get_task_extension(TASK_GROUP, planned.build_type)
+    extension = get_build_type_task(planned.build_type)
     context = TaskContext(
         pkg=planned.descriptor, args=package_args,
         dependencies=OrderedDict(

@@ -10,6 +10,9 @@ resolved to; its full key adds the full keys of the workspace packages it
 depends on, so that a change reaches everything downstream.  A deb is
 reused only after its checksum is verified: a missing or corrupt entry is a
 miss, never an error.
+
+Here are the key and the store; `keys` computes the keys of a plan's
+packages, `states` tells hits and misses without starting anything.
 """
 
 from dataclasses import asdict
@@ -17,22 +20,17 @@ from dataclasses import dataclass
 from dataclasses import field
 import hashlib
 import json
-import os
 from pathlib import Path
-import shutil
-import tempfile
 
 from colcon_core.logging import colcon_logger
+from colcon_deb.atomic_file import copy_atomically
+from colcon_deb.atomic_file import write_atomically
 
 logger = colcon_logger.getChild(__name__)
 
 # bump when what a key covers changes: old entries then never match
 KEY_FORMAT = 1
 STRATEGIES = ('none', 'conservative', 'aggressive')
-# folders no build reads: version control and byte code
-IGNORED_FOLDERS = {'.git', '.hg', '.svn', '__pycache__', '.pytest_cache'}
-# folders colcon leaves out of the workspace (build, install, log, deb, ...)
-IGNORE_MARKERS = ('COLCON_IGNORE', 'AMENT_IGNORE', 'CATKIN_IGNORE')
 
 
 @dataclass
@@ -49,13 +47,13 @@ class CacheKey:
     @property
     def own(self):
         """The key without the dependencies: what aggressive reuse asks."""
-        return _digest({
+        return digest({
             k: v for k, v in asdict(self).items() if k != 'dependencies'})
 
     @property
     def full(self):
         """The key with the full keys of the dependencies."""
-        return _digest(asdict(self))
+        return digest(asdict(self))
 
     def changes_from(self, previous):
         """Say which inputs differ from an earlier key, for --dry-run."""
@@ -122,14 +120,14 @@ class DebCache:
         folder = self.folder / key.package
         folder.mkdir(parents=True, exist_ok=True)
         target = folder / f'{key.full}.deb'
-        _copy_atomic(deb, target)
+        copy_atomically(deb, target)
         entry = {
             'format': KEY_FORMAT, 'key': asdict(key), 'own': key.own,
             'deb': target.name, 'deb_name': deb.name,
-            'sha256': _file_sha256(target)}
-        _write_atomic(
+            'sha256': file_sha256(target)}
+        write_atomically(
             self._entry_path(key.package, key.full), json.dumps(entry))
-        _write_atomic(folder / 'last.json', json.dumps(asdict(key)))
+        write_atomically(folder / 'last.json', json.dumps(asdict(key)))
 
     def last_key(self, package):
         """Return the key (as a dict) of the latest entry of a package."""
@@ -154,76 +152,23 @@ class DebCache:
         return data if isinstance(data, dict) else None
 
 
-def source_digest(path):
-    """
-    Hash every file of a package's source a build can read.
-
-    Returns the digest and the newest modification time (the timestamp of
-    reproducible debs).  Version control folders, byte code and folders
-    with an ignore marker (colcon's build, install and log folders) are
-    left out.
-    """
-    path = Path(path)
-    digest = hashlib.sha256()
-    newest = 0
-    for root, folders, files in os.walk(path):
-        folders[:] = sorted(
-            f for f in folders if f not in IGNORED_FOLDERS and not any(
-                (Path(root) / f / m).exists() for m in IGNORE_MARKERS))
-        for name in sorted(files):
-            if name.endswith('.pyc'):
-                continue
-            file_path = Path(root) / name
-            relative = file_path.relative_to(path).as_posix()
-            stat = file_path.lstat()
-            newest = max(newest, int(stat.st_mtime))
-            if file_path.is_symlink():
-                content = b'link:' + os.readlink(file_path).encode()
-            else:
-                content = _file_sha256(file_path).encode()
-                if stat.st_mode & 0o111:
-                    content += b':x'
-            digest.update(relative.encode() + b'\0' + content + b'\0')
-    return digest.hexdigest(), newest
-
-
-def configuration_digest(values):
-    """Hash the build configuration (a JSON-serialisable dict)."""
-    return _digest(values)
-
-
-def _digest(values):
+def digest(values):
+    """Hash a JSON-serialisable value."""
     return hashlib.sha256(json.dumps(
         values, sort_keys=True).encode()).hexdigest()
 
 
-def _file_sha256(path):
-    digest = hashlib.sha256()
+def file_sha256(path):
+    """Hash a file's content."""
+    hash_ = hashlib.sha256()
     with open(path, 'rb') as f:
         for chunk in iter(lambda: f.read(1 << 20), b''):
-            digest.update(chunk)
-    return digest.hexdigest()
+            hash_.update(chunk)
+    return hash_.hexdigest()
 
 
 def _has_checksum(path, sha256):
     try:
-        return _file_sha256(path) == sha256
+        return file_sha256(path) == sha256
     except OSError:
         return False
-
-
-def _copy_atomic(source, target):
-    with tempfile.NamedTemporaryFile(
-            dir=target.parent, prefix=f'.{target.name}.', suffix='.tmp',
-            delete=False) as temporary:
-        with open(source, 'rb') as f:
-            shutil.copyfileobj(f, temporary)
-    os.replace(temporary.name, target)
-
-
-def _write_atomic(path, text):
-    with tempfile.NamedTemporaryFile(
-            'w', dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp',
-            delete=False) as temporary:
-        temporary.write(text)
-    os.replace(temporary.name, path)

@@ -15,9 +15,9 @@ import re
 import threading
 
 from colcon_core.logging import colcon_logger
-from colcon_deb.engine import DockerEngine
-from colcon_deb.engine import EngineError
-from colcon_deb.engine import EngineUnreachable
+from colcon_deb.docker.engine import DockerEngine
+from colcon_deb.docker.engine import EngineError
+from colcon_deb.docker.engine import EngineUnreachable
 
 logger = colcon_logger.getChild(__name__)
 
@@ -89,15 +89,12 @@ def check_engines(engines, *, keep_going):
 
 
 class EnginePool:
-    """The engines of one run, their free places and what they built."""
+    """The engines of one run and their free places."""
 
     def __init__(self, engines):  # noqa: D107
         self.engines = list(engines)
         # engine -> why it was given up
         self.lost = {}
-        # engine name -> the packages it built; and moved off a lost one
-        self.built = {}
-        self.moved = {}
         self._busy = dict.fromkeys(self.engines, 0)
         self._lock = threading.Lock()
 
@@ -149,40 +146,16 @@ class EnginePool:
         with self._lock:
             self._busy[engine] -= 1
 
-    def record_built(self, engine, package_name):
-        """Remember which engine built a package, for the summary."""
-        with self._lock:
-            self.built.setdefault(engine.name, []).append(package_name)
-
-    def lose_if_gone(self, engine, package_name):
+    def lose_if_gone(self, engine):
         """
         Give the engine up when it no longer answers.
 
-        :returns: True when it is gone: the package is built elsewhere
+        :returns: why it is gone, in a few words, or None while it answers
         """
         try:
             engine.check()
         except EngineUnreachable as e:
             with self._lock:
                 self.lost.setdefault(engine, e.reason)
-                self.moved.setdefault(engine.name, []).append(package_name)
-            return True
-        return False
-
-    def summary_lines(self):
-        """Say what each engine did, when there was more than one."""
-        lines = []
-        if len(self.engines) > 1:
-            for engine in self.engines:
-                built = sorted(self.built.get(engine.name, []))
-                lines.append(
-                    f'Built on {engine.name}: {len(built)} package(s)' +
-                    (f" ({', '.join(built)})" if built else ''))
-        for engine, reason in self.lost.items():
-            moved = sorted(self.moved.get(engine.name, []))
-            lines.append(
-                f'Lost Docker engine {engine.name}: it stopped answering '
-                f'({reason}) and took no more work' + (
-                    f", and {', '.join(moved)} moved to another engine"
-                    if moved else ''))
-        return lines
+            return e.reason
+        return None

@@ -3,38 +3,41 @@
 
 """Which packages' debs are cached, found out without starting anything."""
 
-from colcon_deb.builder_image import builder_tag
+from colcon_deb.cache.keys import package_keys
 from colcon_deb.dependency_resolution import cached_resolution
-from colcon_deb.engine import EngineError
-from colcon_deb.engine_pool import docker_engines
-from colcon_deb.package_keys import package_keys
+from colcon_deb.docker.builder_image import builder_tag
+from colcon_deb.docker.engine import EngineError
+from colcon_deb.docker.engine_pool import docker_engines
 
 
-def cache_states(plan, args, base_image, cache):
+def cache_states(plan, settings, options, cache):
     """
     Tell for each package whether its deb is cached, starting nothing.
 
     Without Docker, or before the run's dependencies were ever resolved,
     the keys cannot be known: then there is nothing to tell.
+
+    :param options: {name: the package's colcon_deb.task.PackageOptions}
     """
-    if args.cache == 'none':
+    if settings.cache == 'none':
         return {p.name: 'miss: --cache none' for p in plan.packages}
     # the first engine makes the builder image every engine uses
-    engine = docker_engines(args.docker_host)[0]
+    engine = docker_engines(settings.docker_hosts)[0]
     try:
         engine.check()
-        image = builder_tag(base_image, engine.image_id(base_image))
+        image = builder_tag(
+            settings.base_image, engine.image_id(settings.base_image))
     except EngineError:
         return None
     resolution = cached_resolution(
-        cache.folder, image, plan, rosdep_command=args.rosdep_command,
-        rosdep_sources=args.rosdep_source)
+        cache.folder, image, plan, rosdep_command=settings.rosdep_command,
+        rosdep_sources=settings.rosdep_sources)
     if resolution is None:
         return {
             p.name: 'miss: dependencies not resolved yet'
             for p in plan.packages}
     keys = package_keys(
-        plan, image=image, resolution=resolution, args=args, cache=cache)
+        plan, options, image=image, resolution=resolution, cache=cache)
     states = {}
     for name, (key, _) in keys.items():
         if cache.lookup(key):

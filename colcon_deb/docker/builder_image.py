@@ -10,10 +10,9 @@ different base image gives a new tag, and an unchanged one is reused.
 
 import hashlib
 from importlib import resources
-from pathlib import Path
 
 from colcon_core.logging import colcon_logger
-from colcon_deb.engine import EngineError
+from colcon_deb.docker.engine import EngineError
 
 logger = colcon_logger.getChild(__name__)
 
@@ -21,17 +20,8 @@ REPOSITORY = 'colcon-deb-builder'
 
 
 def container_folder():
-    """
-    Return the folder with the Dockerfile and the in-container scripts.
-
-    Installed, it is the package `colcon_deb.container`; imported straight
-    from a checkout (e.g. `python -m pytest` in it), the top-level folder
-    `container/` beside `colcon_deb/`.
-    """
-    try:
-        return resources.files('colcon_deb.container')
-    except ModuleNotFoundError:
-        return Path(__file__).parents[1] / 'container'
+    """Return the folder with the Dockerfile and the in-container scripts."""
+    return resources.files('colcon_deb.container')
 
 
 def input_files():

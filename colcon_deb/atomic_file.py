@@ -1,0 +1,60 @@
+# Copyright 2026 colcon-deb developers
+# Licensed under the Apache License, Version 2.0
+
+"""
+Files that are replaced whole: a reader sees the old file or the new one.
+
+Every file colcon-deb writes for others to read (debs, the index, cache
+entries, reports) goes through here.  The new content is written to a
+hidden temporary file beside the target (`.<name>.<random>.tmp`), synced
+and renamed over it.  When writing fails, the temporary file is removed;
+after a crash, what is left matches `.*.tmp`, which the next run removes
+(see colcon_deb.output_folder).
+"""
+
+from contextlib import contextmanager
+import os
+from pathlib import Path
+import shutil
+import tempfile
+
+_CHUNK_SIZE = 1 << 20
+
+
+@contextmanager
+def replacing(path):
+    """
+    Yield a binary file that replaces `path` when the block ends.
+
+    It is made readable for all, since apt reads as _apt and reports are
+    for everybody.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    file_ = tempfile.NamedTemporaryFile(
+        dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp',
+        delete=False)
+    replaced = False
+    try:
+        with file_:
+            yield file_
+            file_.flush()
+            os.fsync(file_.fileno())
+        os.chmod(file_.name, 0o644)
+        os.replace(file_.name, path)
+        replaced = True
+    finally:
+        if not replaced:
+            os.unlink(file_.name)
+
+
+def write_atomically(path, data):
+    """Replace `path` with `data` (text as UTF-8, or bytes)."""
+    with replacing(path) as file_:
+        file_.write(data.encode() if isinstance(data, str) else data)
+
+
+def copy_atomically(source, path):
+    """Replace `path` with a copy of the file `source`."""
+    with replacing(path) as file_, open(source, 'rb') as src:
+        shutil.copyfileobj(src, file_, _CHUNK_SIZE)

@@ -1,0 +1,92 @@
+# Copyright 2026 colcon-deb developers
+# Licensed under the Apache License, Version 2.0
+
+"""The options of a `deb` run, checked and resolved once."""
+
+from dataclasses import dataclass
+import os
+from pathlib import Path
+
+from colcon_deb.docker.engine_pool import docker_engines
+from colcon_deb.output_folder import CACHE_FOLDER
+from colcon_deb.output_folder import parse_size
+
+
+@dataclass(frozen=True)
+class Settings:
+    """
+    What the options of a run say, with the defaults that follow from them.
+
+    Made from colcon's argument namespace once, before anything else: what
+    is wrong with an option is said here, in one line, before a package is
+    looked at or Docker is asked.
+    """
+
+    ros_distro: str
+    prefix: str
+    base_image: str
+    deb_base: Path
+    revision: int
+    run_tests: bool
+    rosdep_command: str
+    rosdep_sources: tuple
+    cache: str
+    cache_dir: Path
+    docker_hosts: tuple
+    continue_on_error: bool
+    package_timeout: float
+    retries: int
+    retry_delay: float
+    memory: str
+    cpus: float
+    min_free_space: int
+    wait_for_lock: bool
+
+    @classmethod
+    def from_args(cls, args):
+        """
+        Return the settings of the parsed options.
+
+        :raises RuntimeError: naming the option that is wrong
+        """
+        if not args.ros_distro:
+            raise RuntimeError(
+                'the ROS distribution is unknown: pass --ros-distro NAME or '
+                'set ROS_DISTRO')
+        for source in args.rosdep_source:
+            if not Path(source).is_file():
+                raise RuntimeError(f"--rosdep-source '{source}' is no file")
+        try:
+            min_free_space = parse_size(args.min_free_space)
+        except ValueError as e:
+            raise RuntimeError(f'--min-free-space: {e}') from None
+        if args.retries < 0 or args.deb_revision < 0:
+            raise RuntimeError(
+                '--retries and --deb-revision cannot be negative')
+        try:
+            docker_engines(args.docker_host)
+        except ValueError as e:
+            raise RuntimeError(f'--docker-host {e}') from None
+        deb_base = Path(os.path.abspath(args.deb_base))
+        return cls(
+            ros_distro=args.ros_distro,
+            prefix=args.install_prefix or f'/opt/ros/{args.ros_distro}',
+            base_image=args.base_image or
+            f'ros:{args.ros_distro}-ros-base',
+            deb_base=deb_base,
+            revision=args.deb_revision,
+            run_tests=args.run_tests,
+            rosdep_command=args.rosdep_command,
+            rosdep_sources=tuple(args.rosdep_source),
+            cache=args.cache,
+            cache_dir=Path(args.cache_dir) if args.cache_dir
+            else deb_base / CACHE_FOLDER,
+            docker_hosts=tuple(args.docker_host),
+            continue_on_error=args.continue_on_error,
+            package_timeout=args.package_timeout,
+            retries=args.retries,
+            retry_delay=args.retry_delay,
+            memory=args.memory,
+            cpus=args.cpus,
+            min_free_space=min_free_space,
+            wait_for_lock=args.wait_for_lock)

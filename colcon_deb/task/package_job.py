@@ -1,0 +1,297 @@
+# Copyright 2026 colcon-deb developers
+# Licensed under the Apache License, Version 2.0
+
+"""The job of one package: build its deb in containers and publish it."""
+
+import asyncio
+from dataclasses import dataclass
+from functools import partial
+import itertools
+import os
+from pathlib import Path
+import shutil
+import tempfile
+import threading
+import time
+
+from colcon_core.event.output import StderrLine
+from colcon_core.event.output import StdoutLine
+from colcon_deb.container import contract
+from colcon_deb.container.contract import Mount
+from colcon_deb.docker.engine import ContainerSpec
+from colcon_deb.docker.engine import EngineError
+from colcon_deb.docker.engine import Folder
+from colcon_deb.event import DebPublished
+from colcon_deb.event import EngineLost
+from colcon_deb.event import PackageBuiltOn
+from colcon_deb.event import PackageCached
+from colcon_deb.event import PackageFailure
+from colcon_deb.event import PackageRetry
+from colcon_deb.task import BuildTarget
+
+
+@dataclass
+class Outcome:
+    """How one attempt at building a package ended."""
+
+    deb_folder: Path = None
+    reason: str = None
+    retryable: bool = False
+
+
+class PackageJob:
+    """
+    The job of one package, the same for every build type.
+
+    The cache check, the containers on an engine with a free place, retries,
+    moving off a lost engine and publishing; the build type's task says
+    only how the package builds.  What happens is told as events.
+    """
+
+    def __init__(self, task):  # noqa: D107
+        self.task = task
+        self.context = task.context
+        self.args = task.context.args
+        self.run = self.args.run
+        self.name = task.context.pkg.name
+
+    def progress(self, phase):
+        """Tell the package's phase."""
+        self.task.progress(phase)
+
+    def post(self, event):
+        """Put an event into colcon's event queue."""
+        self.context.put_event_into_queue(event)
+
+    async def deb(self):
+        """Build the deb, or reuse the cached one, and publish it."""
+        run = self.run
+        key = self.args.cache_key
+        self.progress('cache check')
+        cached = run.cache.lookup(key)
+        if cached:
+            return self._reuse(cached)
+        work = Path(tempfile.mkdtemp(prefix=f'{self.name}-', dir=run.work_dir))
+        try:
+            outcome = await self._build_with_retries(work)
+            if outcome.reason:
+                return self._fail(outcome.reason)
+            self.progress('publish')
+            for deb in sorted(outcome.deb_folder.glob('*.deb')):
+                run.cache.store(key, deb)
+                size = deb.stat().st_size
+                path = run.repository.replace_package(deb)
+                self.post(DebPublished(self.name, str(path), size))
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        return 0
+
+    def _reuse(self, cached):
+        """Publish the cached deb; no container starts."""
+        key = self.args.cache_key
+        self.post(StdoutLine(
+            f'colcon-deb: {self.name} is unchanged, using its cached deb '
+            f'(key {key.full[:12]})\n'.encode()))
+        self.post(PackageCached(self.name, key.full))
+        self.progress('publish')
+        path = self.run.repository.publish(cached)
+        self.post(DebPublished(self.name, str(path), path.stat().st_size))
+        return 0
+
+    async def _build_with_retries(self, work):
+        settings = self.run.settings
+        attempt = 1
+        while True:
+            out = work / f'attempt-{attempt}'
+            out.mkdir()
+            outcome = await self._attempt_on_an_engine(out)
+            if not outcome.reason or not outcome.retryable or \
+                    attempt > settings.retries or self.run.stop.is_set():
+                return outcome
+            self.post(PackageRetry(self.name, attempt + 1, outcome.reason))
+            self._stderr(
+                f"colcon-deb: '{self.name}': {outcome.reason}; "
+                f'trying again in {settings.retry_delay:g} s '
+                f'(retry {attempt} of {settings.retries})')
+            await asyncio.sleep(settings.retry_delay)
+            attempt += 1
+
+    async def _attempt_on_an_engine(self, out):
+        """
+        Build on an engine with a free place; move when that engine is gone.
+
+        A lost engine is no fault of the package, so moving to another one
+        is not one of its retries.
+        """
+        engines = self.run.engines
+        for move in itertools.count():
+            try:
+                engine = await engines.acquire()
+            except EngineError as e:
+                return Outcome(reason=str(e))
+            folder = out / f'engine-{move}'
+            folder.mkdir()
+            if len(engines.engines) > 1:
+                self._on_stdout(
+                    f'colcon-deb: building on {engine.name}\n'.encode())
+            try:
+                outcome = await self._attempt(folder, engine)
+            except EngineError as e:
+                # in a container or around it: the engine's trouble, which
+                # trying again may not have
+                outcome = Outcome(reason=str(e), retryable=True)
+            finally:
+                engines.release(engine)
+            if outcome.retryable:
+                lost = await _in_thread(engines.lose_if_gone, engine)
+                if lost:
+                    self.post(EngineLost(self.name, engine.name, lost))
+                    self._stderr(
+                        f"colcon-deb: '{self.name}': the Docker engine "
+                        f'{engine.name} is gone; building it on another '
+                        'engine')
+                    continue
+            if not outcome.reason:
+                self.post(PackageBuiltOn(self.name, engine.name))
+            return outcome
+
+    async def _attempt(self, out, engine):
+        """
+        Download the dependencies with network, then build without.
+
+        Only the download may reach the package mirror; the build container
+        installs from what was downloaded.  Without anything to download
+        (workspace debs, packages the image has), there is no download.
+        Only the workspace debs it installs go into the containers.
+        """
+        run = self.run
+        timeout = run.settings.package_timeout
+        deadline = None if not timeout else time.monotonic() + timeout
+        self.progress('dependencies')
+        # the workspace debs as they are in the output folder now
+        workspace_debs, system = run.repository.dependency_closure(
+            self.args.workspace_dependencies, self.args.install)
+        missing = sorted(system - run.target.installed)
+        spec = self._job_spec(
+            workspace_debs=workspace_debs, install=missing,
+            jobs=await _in_thread(engine.cpus))
+        repo = out / 'repo'
+        run.repository.link_debs(workspace_debs, repo)
+        archives = out / 'archives'
+        archives.mkdir()
+        folders = [
+            Folder(repo, Mount.REPO),
+            Folder(archives, Mount.ARCHIVES, writable=True)]
+        if missing:
+            outcome = await self._run(engine, ContainerSpec(
+                image=run.image,
+                command=['python3', contract.BUILD_SCRIPT, contract.DOWNLOAD],
+                folders=folders, network=True, **self._common(spec)),
+                deadline)
+            if outcome.reason:
+                return outcome
+        debs = out / 'debs'
+        debs.mkdir()
+        outcome = await self._run(engine, ContainerSpec(
+            image=run.image,
+            command=['python3', contract.BUILD_SCRIPT, contract.BUILD],
+            folders=folders + [
+                Folder(Path(self.args.path), Mount.SOURCE),
+                Folder(debs, Mount.OUT, writable=True)],
+            network=False, hostname='colcon-deb', **self._common(spec)),
+            deadline)
+        outcome.deb_folder = debs
+        return outcome
+
+    def _job_spec(self, *, workspace_debs, install, jobs):
+        """Describe the package's deb and build for its containers."""
+        settings = self.run.settings
+        target = BuildTarget(
+            prefix=settings.prefix,
+            stage_root=contract.stage_root(self.args.deb_name),
+            python_version=self.run.target.python_version, jobs=jobs)
+        return contract.JobSpec(
+            name=self.name, deb_name=self.args.deb_name,
+            prefix=settings.prefix, ros_distro=settings.ros_distro,
+            ros_version=self.args.ros_version, control=self.args.control,
+            steps=self.task.build_steps(self.args.options, target),
+            install=install, workspace_debs=workspace_debs,
+            source_date_epoch=self.args.source_date_epoch)
+
+    def _common(self, spec):
+        """Return what both containers of a package share."""
+        run = self.run
+        return {
+            'environment': {
+                contract.JOB_VARIABLE: spec.to_json(),
+                contract.HOST_USER_VARIABLE: f'{os.getuid()}:{os.getgid()}',
+            },
+            'labels': {**run.labels, 'colcon-deb.package': self.name},
+            'memory': run.settings.memory,
+            'cpus': run.settings.cpus,
+        }
+
+    async def _run(self, engine, spec, deadline):
+        """Run one container and tell how it went."""
+        settings = self.run.settings
+        timeout = None if deadline is None else max(
+            0.1, deadline - time.monotonic())
+        stop = threading.Event()
+        try:
+            result = await _in_thread(partial(
+                engine.run, spec, on_stdout=self._on_stdout,
+                on_stderr=self._on_stderr, timeout=timeout,
+                stop=EitherEvent(stop, self.run.stop)))
+        except asyncio.CancelledError:
+            # colcon's executor gave up on this job: so does its container
+            stop.set()
+            raise
+        if result.stopped:
+            return Outcome(reason='interrupted')
+        if result.timed_out:
+            return Outcome(
+                reason=f'timed out after {settings.package_timeout:g} s '
+                       '(--package-timeout)', retryable=True)
+        if result.oom_killed:
+            return Outcome(
+                reason=f'out of memory (--memory {settings.memory})'
+                if settings.memory else 'out of memory', retryable=True)
+        if result.exit_code:
+            meaning = contract.exit_code(result.exit_code)
+            return Outcome(reason=meaning.reason, retryable=meaning.retryable)
+        return Outcome()
+
+    def _fail(self, reason):
+        self.post(PackageFailure(self.name, reason))
+        self._stderr(f"colcon-deb: '{self.name}' failed: {reason}")
+        return 1
+
+    def _stderr(self, message):
+        self._on_stderr(message.encode() + b'\n')
+
+    def _on_stdout(self, line):
+        phase = contract.announced_phase(line)
+        if phase is not None:
+            self.progress(phase)
+        else:
+            self.post(StdoutLine(line))
+
+    def _on_stderr(self, line):
+        self.post(StderrLine(line))
+
+
+async def _in_thread(function, *args):
+    """Run blocking Docker calls without blocking the event loop."""
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(None, function, *args)
+
+
+class EitherEvent:
+    """Set when either of two events is: the job's or the run's stop."""
+
+    def __init__(self, *events):  # noqa: D107
+        self._events = events
+
+    def is_set(self):
+        """Tell whether one of the events is set."""
+        return any(event.is_set() for event in self._events)

@@ -1,0 +1,247 @@
+# Copyright 2026 colcon-deb developers
+# Licensed under the Apache License, Version 2.0
+
+"""
+What the host and the containers of colcon-deb agree on, written once.
+
+The host imports it as `colcon_deb.container.contract`; the scripts in the
+builder image import it as `contract`, from the folder they are in.  Each
+message is a dataclass that travels as JSON in an environment variable;
+the mounts, the environment variables, the exit codes and the phases are
+named here and nowhere else.  Only the Python standard library is used:
+the base image decides what else there is.
+"""
+
+from dataclasses import asdict
+from dataclasses import dataclass
+from dataclasses import field
+from dataclasses import fields
+import json
+
+# where the Dockerfile puts the scripts in the builder image
+SCRIPTS = '/opt/colcon-deb'
+BUILD_SCRIPT = f'{SCRIPTS}/build_package.py'
+PREPARE_SCRIPT = f'{SCRIPTS}/prepare_run.py'
+
+# the arguments of BUILD_SCRIPT: fetch the dependencies with network, or
+# install them, build and package without
+DOWNLOAD = 'download'
+BUILD = 'build'
+
+
+class Mount:
+    """The folders a container sees, by their path inside it."""
+
+    # the package source, read-only
+    SOURCE = '/src'
+    # the workspace debs the package needs, read-only
+    REPO = '/repo'
+    # what a container hands back: the deb, or the prepare findings
+    OUT = '/out'
+    # the downloaded dependencies, shared by the containers of a package
+    ARCHIVES = '/archives'
+    # the rosdep rule files of the run, for the prepare container
+    ROSDEP_RULES = '/colcon-deb/rosdep'
+
+
+# the environment variables that carry a message into a container
+JOB_VARIABLE = 'COLCON_DEB_SPEC'
+PREPARE_VARIABLE = 'COLCON_DEB_PREPARE'
+# `uid:gid` of the user running colcon deb, who gets what /out holds
+HOST_USER_VARIABLE = 'HOST_USER'
+# what the prepare container writes into /out
+PREPARE_RESULT_FILE = 'prepare.json'
+
+# filled in by the container: what the host cannot know
+ARCHITECTURE_PLACEHOLDER = '@ARCHITECTURE@'
+CODENAME_PLACEHOLDER = '@CODENAME@'
+
+# the phases of a package job, in order; the container announces those it
+# runs with a line of PHASE_MARKER and the name on its stdout
+PACKAGE_PHASES = (
+    'cache check', 'dependencies', 'build', 'package', 'publish')
+PHASE_MARKER = '@colcon-deb phase='
+
+# the files at the top of the prefix that the prefix setup package owns:
+# no other deb may ship them
+PREFIX_SETUP_FILES = (
+    '.catkin', '.colcon_install_layout', '.rosinstall', 'COLCON_IGNORE',
+    '_local_setup_util.py', '_local_setup_util_ps1.py',
+    '_local_setup_util_sh.py', '_setup_util.py', 'env.sh',
+    'local_setup.bash', 'local_setup.sh', 'local_setup.zsh',
+    'setup.bash', 'setup.sh', 'setup.zsh')
+
+
+def phase_line(name):
+    """Return the output line that announces a phase."""
+    return f'{PHASE_MARKER}{name}'
+
+
+def announced_phase(line):
+    """Return the phase an output line (bytes) announces, or None."""
+    marker = PHASE_MARKER.encode()
+    if not line.startswith(marker):
+        return None
+    return line[len(marker):].decode(errors='replace').strip()
+
+
+@dataclass(frozen=True)
+class ExitCode:
+    """What an exit code of a build container means to the host."""
+
+    code: int
+    reason: str
+    # whether trying again can help: a failed download can succeed the
+    # next time, a compiler error cannot
+    retryable: bool
+
+
+EXIT_DEPENDENCIES = ExitCode(3, 'installing its dependencies failed', True)
+EXIT_BUILD = ExitCode(4, 'building failed', False)
+EXIT_PACKAGE = ExitCode(5, 'packaging failed', False)
+EXIT_CODES = {meaning.code: meaning for meaning in (
+    EXIT_DEPENDENCIES, EXIT_BUILD, EXIT_PACKAGE,
+    # SIGKILL and SIGTERM from outside the container
+    ExitCode(137, 'its container was killed', True),
+    ExitCode(143, 'its container was terminated', True),
+)}
+
+
+def exit_code(code):
+    """Return what an exit code means; an unknown one is no retry."""
+    return EXIT_CODES.get(code) or ExitCode(
+        code, f'its container exited with code {code}', False)
+
+
+class Message:
+    """A dataclass that travels as JSON; nested messages are named."""
+
+    # field name -> the Message class of its value, or of each list item
+    NESTED = {}
+
+    def to_json(self):
+        """Return the message as JSON text."""
+        return json.dumps(asdict(self), sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text):
+        """
+        Read a message from JSON text.
+
+        :raises ValueError: when it is not one of this kind
+        """
+        return cls.from_dict(json.loads(text))
+
+    @classmethod
+    def from_dict(cls, data):
+        """Read a message from what `asdict` made of it."""
+        if not isinstance(data, dict):
+            raise ValueError(f'{cls.__name__}: not an object')
+        values = dict(data)
+        for name, nested in cls.NESTED.items():
+            if isinstance(values.get(name), list):
+                values[name] = [nested.from_dict(v) for v in values[name]]
+            elif name in values:
+                values[name] = nested.from_dict(values[name])
+        try:
+            return cls(**values)
+        except TypeError as e:
+            known = {f.name for f in fields(cls)}
+            raise ValueError(
+                f'{cls.__name__}: {e} (fields: {", ".join(sorted(known))})'
+            ) from None
+
+
+@dataclass
+class BuildStep(Message):
+    """One command of a package's build, as its build type decides it."""
+
+    argv: list
+    # added to the environment of the prefix, as users get it
+    env: dict = field(default_factory=dict)
+    cwd: str = None
+
+
+@dataclass
+class JobSpec(Message):
+    """Everything a build container needs to make one package's deb."""
+
+    name: str
+    deb_name: str
+    prefix: str
+    ros_distro: str
+    ros_version: str
+    # the control paragraph, with ARCHITECTURE_PLACEHOLDER
+    control: str
+    # the commands that build and install into STAGE_ROOT
+    steps: list
+    # the system packages to install that the builder image lacks
+    install: list = field(default_factory=list)
+    # the file names under Mount.REPO of the workspace debs to install
+    workspace_debs: list = field(default_factory=list)
+    # the time of every file in the deb: the newest source file's
+    source_date_epoch: int = 0
+
+    NESTED = {'steps': BuildStep}
+
+    @property
+    def stage_root(self):
+        """Where the build installs to: debian/<deb name>, as dh does."""
+        return stage_root(self.deb_name)
+
+
+# the build's own folders in the container; fixed, so that they do not
+# show in what the build produces
+BUILD_FOLDER = '/tmp/colcon-deb/build'
+PACKAGING_FOLDER = '/tmp/colcon-deb/packaging'
+
+
+def stage_root(deb_name):
+    """Return where a package is installed to before it is packed."""
+    return f'{PACKAGING_FOLDER}/debian/{deb_name}'
+
+
+@dataclass
+class PrefixSetup(Message):
+    """The deb owning the prefix's setup files, if the run builds it."""
+
+    # build it unless the distribution's package `existing` is there
+    build: bool
+    existing: str
+    deb_name: str
+    prefix: str
+    ros_distro: str
+    ros_version: str
+    # with ARCHITECTURE_PLACEHOLDER and CODENAME_PLACEHOLDER
+    control: str
+
+
+@dataclass
+class PrepareRequest(Message):
+    """What the prepare container is asked about the target system."""
+
+    rosdep_command: str
+    ros_distro: str
+    keys: list
+    prefix_setup: PrefixSetup
+
+    NESTED = {'prefix_setup': PrefixSetup}
+
+
+@dataclass
+class PrepareResult(Message):
+    """What the prepare container found out."""
+
+    codename: str
+    architecture: str
+    # `X.Y` of the target's python3: where Python modules are installed
+    python_version: str
+    # the packages the builder image has installed
+    installed: list
+    # key -> {'installer': 'apt', 'packages': [...]}
+    resolved: dict
+    # key -> why it does not resolve
+    unresolved: dict
+    prefix_setup_available: bool
+    # the file name in /out of the prefix setup deb, when it was built
+    prefix_setup_deb: str = None
