@@ -9,7 +9,7 @@ event handlers (progress, metrics, reports) learn what colcon's job events
 cannot tell: the run's phases, which deb a job published, why a job was
 tried again or failed.
 colcon's own handlers ignore them.  A package's phase is colcon's
-`JobProgress` with one of PACKAGE_PHASES as its message.
+`JobProgress` with one of `contract.PACKAGE_PHASES` as its message.
 
 They are the only record of what happened in a run: the summary, the
 metrics and the reports are all folded from them.
@@ -17,12 +17,13 @@ metrics and the reports are all folded from them.
 
 import time
 
-# the phases of a package job, in order, as JobProgress messages
-from colcon_deb.container.contract import PACKAGE_PHASES  # noqa: F401
-# the phases of a run before its jobs start; then it is 'building' until
+# the phases of a run before its jobs start; then it is BUILDING until
 # the event reactor shuts down (debs are published as their jobs end)
-RUN_PHASES = ('discovering', 'planning', 'resolving dependencies',
-              'building')
+DISCOVERING = 'discovering'
+PLANNING = 'planning'
+RESOLVING_DEPENDENCIES = 'resolving dependencies'
+BUILDING = 'building'
+RUN_PHASES = (DISCOVERING, PLANNING, RESOLVING_DEPENDENCIES, BUILDING)
 
 
 class RunPhase:

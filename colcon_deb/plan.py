@@ -31,6 +31,10 @@ ROS_DISTRO_CODENAMES = {
 }
 
 
+# what a dry run shows of a codename it cannot guess
+UNKNOWN_CODENAME = '<codename>'
+
+
 class PlanError(RuntimeError):
     """A package cannot become a deb; the message names it."""
 
@@ -95,7 +99,7 @@ def make_plan(decorators, *, ros_distro, prefix, revision, with_tests,
     """Create the plan from colcon's decorators (in topological order)."""
     context = condition_context(ros_distro)
     workspace_deb_names = {
-        d.descriptor.name: deb_name(ros_distro, d.descriptor.name)
+        d.descriptor.name: _deb_name(ros_distro, d.descriptor.name)
         for d in decorators}
     levels = {}
     packages = []
@@ -125,6 +129,14 @@ def make_plan(decorators, *, ros_distro, prefix, revision, with_tests,
         ros_distro=ros_distro, ros_version=context['ROS_VERSION'],
         prefix=prefix, revision=revision, packages=packages,
         workspace_deb_names=workspace_deb_names)
+
+
+def _deb_name(ros_distro, name):
+    """Return the deb name of a package; an invalid one names the package."""
+    try:
+        return deb_name(ros_distro, name)
+    except ValueError as e:
+        raise PlanError(f"package '{name}': {e}") from None
 
 
 def read_package_xml(descriptor):
@@ -161,8 +173,9 @@ def guess_codename(base_image):
     if name in ('debian', 'ubuntu') and tag.isalpha():
         return tag
     if name == 'ros':
-        return ROS_DISTRO_CODENAMES.get(tag.split('-')[0], '<codename>')
-    return '<codename>'
+        return ROS_DISTRO_CODENAMES.get(
+            tag.split('-')[0], UNKNOWN_CODENAME)
+    return UNKNOWN_CODENAME
 
 
 def format_plan(plan, codename, cache_states=None):
@@ -177,7 +190,7 @@ def format_plan(plan, codename, cache_states=None):
         depends = ', '.join(planned.workspace_dependencies) or '-'
         line = (
             f'  level {planned.level}  {planned.name:<{width}}  '
-            f'{planned.deb_name} {plan.version(planned, codename)}  '
+            f'{planned.deb_name} {shown_version(plan, planned, codename)}  '
             f'depends on: {depends}')
         if cache_states is not None:
             line += f'  cache {cache_states[planned.name]}'
@@ -185,6 +198,13 @@ def format_plan(plan, codename, cache_states=None):
     if cache_states is None:
         lines.append('(cache state unknown: Docker cannot be reached)')
     return lines
+
+
+def shown_version(plan, planned, codename):
+    """Return the version a dry run shows; an unknown codename stays so."""
+    if codename == UNKNOWN_CODENAME:
+        return f'{planned.package.version}-{plan.revision}{codename}'
+    return plan.version(planned, codename)
 
 
 def plural(count, noun):

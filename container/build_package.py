@@ -64,9 +64,9 @@ def main(argv):
             return 0
         install_dependencies(spec)
         env = build_environment(spec)
-        phase('build')
+        phase(contract.Phase.BUILD)
         stage_root = build(spec, env)
-        phase('package')
+        phase(contract.Phase.PACKAGE)
         deb = package(spec, stage_root)
     except StepFailed as e:
         print(f'colcon-deb: {e}', file=sys.stderr, flush=True)

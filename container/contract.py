@@ -56,10 +56,27 @@ PREPARE_RESULT_FILE = 'prepare.json'
 ARCHITECTURE_PLACEHOLDER = '@ARCHITECTURE@'
 CODENAME_PLACEHOLDER = '@CODENAME@'
 
-# the phases of a package job, in order; the container announces those it
-# runs with a line of PHASE_MARKER and the name on its stdout
+
+class Phase:
+    """
+    The phases of a package job, as colcon's JobProgress tells them.
+
+    The host runs the cache check, the dependencies and the publishing;
+    the build container announces the build and the packaging with a line
+    of PHASE_MARKER and the name on its stdout.
+    """
+
+    CACHE_CHECK = 'cache check'
+    DEPENDENCIES = 'dependencies'
+    BUILD = 'build'
+    PACKAGE = 'package'
+    PUBLISH = 'publish'
+
+
+# in the order they come
 PACKAGE_PHASES = (
-    'cache check', 'dependencies', 'build', 'package', 'publish')
+    Phase.CACHE_CHECK, Phase.DEPENDENCIES, Phase.BUILD, Phase.PACKAGE,
+    Phase.PUBLISH)
 PHASE_MARKER = '@colcon-deb phase='
 
 # the files at the top of the prefix that the prefix setup package owns:
@@ -99,12 +116,12 @@ class ExitCode:
 EXIT_DEPENDENCIES = ExitCode(3, 'installing its dependencies failed', True)
 EXIT_BUILD = ExitCode(4, 'building failed', False)
 EXIT_PACKAGE = ExitCode(5, 'packaging failed', False)
+# SIGKILL and SIGTERM from outside the container
+EXIT_KILLED = ExitCode(137, 'its container was killed', True)
+EXIT_TERMINATED = ExitCode(143, 'its container was terminated', True)
 EXIT_CODES = {meaning.code: meaning for meaning in (
-    EXIT_DEPENDENCIES, EXIT_BUILD, EXIT_PACKAGE,
-    # SIGKILL and SIGTERM from outside the container
-    ExitCode(137, 'its container was killed', True),
-    ExitCode(143, 'its container was terminated', True),
-)}
+    EXIT_DEPENDENCIES, EXIT_BUILD, EXIT_PACKAGE, EXIT_KILLED,
+    EXIT_TERMINATED)}
 
 
 def exit_code(code):

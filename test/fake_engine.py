@@ -22,10 +22,10 @@ from colcon_deb.docker.engine import RunResult
 # what a scripted outcome of a build container looks like to the task
 OUTCOMES = {
     'ok': RunResult(exit_code=0),
-    'compile-error': RunResult(exit_code=4),
-    'killed': RunResult(exit_code=137),
-    'timeout': RunResult(exit_code=137, timed_out=True),
-    'oom': RunResult(exit_code=4, oom_killed=True),
+    'compile-error': RunResult(exit_code=contract.EXIT_BUILD.code),
+    'killed': RunResult(exit_code=contract.EXIT_KILLED.code),
+    'timeout': RunResult(exit_code=contract.EXIT_KILLED.code, timed_out=True),
+    'oom': RunResult(exit_code=contract.EXIT_BUILD.code, oom_killed=True),
 }
 
 

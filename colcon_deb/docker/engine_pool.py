@@ -58,7 +58,7 @@ def docker_engines(docker_hosts):
     for value in docker_hosts:
         url, jobs = parse_docker_host(value)
         if url in urls:
-            raise ValueError(f"--docker-host '{url}' is given twice")
+            raise ValueError(f"'{url}' is given twice")
         urls.add(url)
         engines.append(DockerEngine(url, jobs=jobs))
     return engines

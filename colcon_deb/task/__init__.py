@@ -89,6 +89,7 @@ class DebTaskExtensionPoint(TaskExtensionPoint):
 
     async def deb(self, *args, **kwargs):
         """Build the package's deb, or reuse it, and publish it."""
+        # the job imports this module's BuildTarget: imported when needed
         from colcon_deb.task.package_job import PackageJob
         return await PackageJob(self).deb()
 

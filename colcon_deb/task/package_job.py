@@ -18,6 +18,7 @@ from colcon_core.event.output import StderrLine
 from colcon_core.event.output import StdoutLine
 from colcon_deb.container import contract
 from colcon_deb.container.contract import Mount
+from colcon_deb.container.contract import Phase
 from colcon_deb.docker.engine import ContainerSpec
 from colcon_deb.docker.engine import EngineError
 from colcon_deb.docker.engine import Folder
@@ -67,7 +68,7 @@ class PackageJob:
         """Build the deb, or reuse the cached one, and publish it."""
         run = self.run
         key = self.args.cache_key
-        self.progress('cache check')
+        self.progress(Phase.CACHE_CHECK)
         cached = run.cache.lookup(key)
         if cached:
             return self._reuse(cached)
@@ -76,7 +77,7 @@ class PackageJob:
             outcome = await self._build_with_retries(work)
             if outcome.reason:
                 return self._fail(outcome.reason)
-            self.progress('publish')
+            self.progress(Phase.PUBLISH)
             for deb in sorted(outcome.deb_folder.glob('*.deb')):
                 run.cache.store(key, deb)
                 size = deb.stat().st_size
@@ -93,7 +94,7 @@ class PackageJob:
             f'colcon-deb: {self.name} is unchanged, using its cached deb '
             f'(key {key.full[:12]})\n'.encode()))
         self.post(PackageCached(self.name, key.full))
-        self.progress('publish')
+        self.progress(Phase.PUBLISH)
         path = self.run.repository.publish(cached)
         self.post(DebPublished(self.name, str(path), path.stat().st_size))
         return 0
@@ -167,7 +168,7 @@ class PackageJob:
         run = self.run
         timeout = run.settings.package_timeout
         deadline = None if not timeout else time.monotonic() + timeout
-        self.progress('dependencies')
+        self.progress(Phase.DEPENDENCIES)
         # the workspace debs as they are in the output folder now
         workspace_debs, system = run.repository.dependency_closure(
             self.args.workspace_dependencies, self.args.install)

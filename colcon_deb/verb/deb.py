@@ -47,6 +47,10 @@ from colcon_deb.docker.engine_pool import docker_engines
 from colcon_deb.docker.engine_pool import EnginePool
 from colcon_deb.docker.stale_runs import remove_stale_runs
 from colcon_deb.docker.stale_runs import run_labels
+from colcon_deb.event import BUILDING
+from colcon_deb.event import DISCOVERING
+from colcon_deb.event import PLANNING
+from colcon_deb.event import RESOLVING_DEPENDENCIES
 from colcon_deb.event import RunEngines
 from colcon_deb.event import RunPhase
 from colcon_deb.output_folder import check_free_space
@@ -192,10 +196,10 @@ class DebVerb(VerbExtensionPoint):
         args = context.args
         settings = Settings.from_args(args)
 
-        phases = [RunPhase('discovering')]
+        phases = [RunPhase(DISCOVERING)]
         decorators = discover_packages(args)
         check_supported_types(decorators)
-        phases.append(RunPhase('planning'))
+        phases.append(RunPhase(PLANNING))
         plan = make_plan(
             decorators, ros_distro=settings.ros_distro,
             prefix=settings.prefix, revision=settings.revision,
@@ -282,7 +286,7 @@ def discover_packages(args):
 def build_debs(context, settings, plan, decorators, phases, *, pool, cache,
                options, labels, stop, work_dir):
     """Make the builder image, resolve dependencies, build every deb."""
-    phases.append(RunPhase('resolving dependencies'))
+    phases.append(RunPhase(RESOLVING_DEPENDENCIES))
     work_dir.mkdir(parents=True)
     image = ensure_builder_image(
         pool.primary, settings.base_image,
@@ -298,8 +302,8 @@ def build_debs(context, settings, plan, decorators, phases, *, pool, cache,
     publish_prefix_setup(repository, plan, resolution)
     run = Run(
         settings=settings, engines=pool, cache=cache, repository=repository,
-        image=image,
-        target=resolution, stop=stop, labels=labels, work_dir=work_dir)
+        image=image, target=resolution, stop=stop, labels=labels,
+        work_dir=work_dir)
     keys = package_keys(
         plan, {p.name: options for p in plan.packages}, image=image,
         resolution=resolution, cache=cache)
@@ -314,7 +318,7 @@ def build_debs(context, settings, plan, decorators, phases, *, pool, cache,
 
     def post_run_events_and_unselected_packages(*, event_queue):
         event_queue.put((RunEngines(e.name for e in pool.engines), None))
-        for phase in phases + [RunPhase('building')]:
+        for phase in phases + [RunPhase(BUILDING)]:
             event_queue.put((phase, None))
         for decorator in decorators:
             if not decorator.selected:
