@@ -7,6 +7,12 @@ from dataclasses import dataclass
 from pathlib import Path
 import threading
 
+from colcon_deb.cache import DebCache
+from colcon_deb.dependency_resolution import Resolution
+from colcon_deb.docker.engine_pool import EnginePool
+from colcon_deb.repository import Repository
+from colcon_deb.settings import Settings
+
 
 @dataclass(frozen=True)
 class Run:
@@ -17,18 +23,15 @@ class Run:
     package travels as events (colcon_deb.event).
     """
 
-    settings: object
-    # a colcon_deb.docker.engine_pool.EnginePool
-    engines: object
-    # a colcon_deb.cache.DebCache
-    cache: object
-    # the output folder: a colcon_deb.repository.Repository
-    repository: object
+    settings: Settings
+    engines: EnginePool
+    cache: DebCache
+    # the output folder
+    repository: Repository
     # the tag of the builder image, the same on every engine
     image: str
     # what the prepare container found out of the target system
-    # (colcon_deb.dependency_resolution.Resolution)
-    target: object
+    target: Resolution
     # set on Ctrl-C or SIGTERM: running containers are killed
     stop: threading.Event
     # the labels of every container of the run

@@ -67,7 +67,7 @@ class Settings:
             docker_engines(args.docker_host)
         except ValueError as e:
             raise RuntimeError(f'--docker-host {e}') from None
-        deb_base = Path(os.path.abspath(args.deb_base))
+        deb_base = deb_base_of(args)
         return cls(
             ros_distro=args.ros_distro,
             prefix=args.install_prefix or f'/opt/ros/{args.ros_distro}',
@@ -90,3 +90,13 @@ class Settings:
             cpus=args.cpus,
             min_free_space=min_free_space,
             wait_for_lock=args.wait_for_lock)
+
+
+def deb_base_of(args):
+    """
+    Return the output folder the options name, as an absolute path.
+
+    colcon's path resolver leaves the default value as it is: relative to
+    the current folder.
+    """
+    return Path(os.path.abspath(args.deb_base))

@@ -18,7 +18,6 @@ from collections import Counter
 from collections import deque
 from dataclasses import dataclass
 import os
-from pathlib import Path
 import re
 import time
 
@@ -41,6 +40,7 @@ from colcon_deb.event import PackageFailure
 from colcon_deb.event import PackageRetry
 from colcon_deb.event import RunEngines
 from colcon_deb.event import RunPhase
+from colcon_deb.settings import deb_base_of
 
 QUEUED = 'queued'
 RUNNING = 'running'
@@ -104,7 +104,7 @@ def short_duration(seconds):
 
 def output_path(context, name):
     """Return the path of a report file in the run's output folder."""
-    return Path(os.path.abspath(context.args.deb_base)) / name
+    return deb_base_of(context.args) / name
 
 
 @dataclass(frozen=True)
