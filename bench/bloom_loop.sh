@@ -16,7 +16,7 @@ apt-get install -y -q --no-install-recommends python3-bloom debhelper dh-python 
   fakeroot >/dev/null
 
 # rosdep: the workspace's packages as ros-<distro>-<name> debs, then the
-# public rule files; a local rosdistro index that knows the distribution
+# rule files of the tests; a local rosdistro index that knows the distribution
 mkdir -p /tmp/rosdep /tmp/index
 for pkg in "$@"; do
   printf '%s:\n  debian: [ros-%s-%s]\n' "$pkg" "$distro" "${pkg//_/-}"
@@ -44,8 +44,8 @@ version: 2
 EOI
 export ROSDISTRO_INDEX_URL=file:///tmp/index/index.yaml
 rm -f /etc/ros/rosdep/sources.list.d/*.list
-printf 'yaml file://%s\n' /tmp/rosdep/workspace.yaml /rosdep/base.yaml \
-  /rosdep/python.yaml /usr/share/python3-rosdep2/debian.yaml \
+printf 'yaml file://%s\n' /tmp/rosdep/workspace.yaml /rosdep/system.yaml \
+  /usr/share/python3-rosdep2/debian.yaml \
   > /etc/ros/rosdep/sources.list.d/00-bench.list
 rosdep update >/dev/null
 

@@ -8,7 +8,8 @@ import subprocess
 import sys
 import time
 
-SHARED_ROSDEP = Path(__file__).resolve().parents[2] / 'shared' / 'rosdep'
+# the rules of the system keys the benchmarks use, kept with the tests
+ROSDEP_RULES = Path(__file__).resolve().parents[1] / 'test' / 'rosdep'
 DISTRO = 'noetic'
 BASE_IMAGE = 'debian:bookworm'
 
@@ -19,9 +20,7 @@ def colcon_deb_command(workers, base_image=BASE_IMAGE):
         'colcon', 'deb', '--ros-distro', DISTRO, '--base-image', base_image,
         '--parallel-workers', str(workers), '--event-handlers',
         'deb_progress-']
-    for name in ('base.yaml', 'python.yaml'):
-        command += ['--rosdep-source', str(SHARED_ROSDEP / name)]
-    return command
+    return command + ['--rosdep-source', str(ROSDEP_RULES / 'system.yaml')]
 
 
 def run(cmd, cwd):

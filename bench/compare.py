@@ -35,7 +35,7 @@ import tempfile
 from common import BASE_IMAGE
 from common import colcon_deb_command
 from common import DISTRO
-from common import SHARED_ROSDEP
+from common import ROSDEP_RULES
 from common import timed
 import docker
 
@@ -214,7 +214,7 @@ def bloom_loop(client, image, workspace, packages):
         client, image,
         ['bash', '/bench/bloom_loop.sh', DISTRO] +
         [p['name'] for p in packages],
-        {workspace: '/ws', HERE: '/bench', SHARED_ROSDEP: '/rosdep'})
+        {workspace: '/ws', HERE: '/bench', ROSDEP_RULES: '/rosdep'})
     return float(next(
         line.split()[1] for line in output.splitlines()
         if line.startswith('loop ')))

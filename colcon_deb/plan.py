@@ -23,6 +23,8 @@ from colcon_deb.debian.names import check_deb_name
 from colcon_deb.debian.names import check_deb_version
 from colcon_deb.debian.names import deb_name
 from colcon_deb.debian.names import deb_version
+from colcon_deb.debian.names import suffix_time
+from colcon_deb.debian.names import time_suffix
 
 # the distribution codename of the images `--base-image` defaults to
 ROS_DISTRO_CODENAMES = {
@@ -79,6 +81,8 @@ class Plan:
     revision: int
     packages: list
     workspace_deb_names: dict
+    # how versions end: 'source-time' (see version_suffixes) or 'none'
+    version_suffix: str = 'source-time'
 
     def system_keys(self):
         """Return every rosdep key that is not a workspace package."""
@@ -89,18 +93,50 @@ class Plan:
                     keys.add(dependency.name)
         return sorted(keys)
 
-    def version(self, planned, codename):
+    def version(self, planned, codename, suffix=''):
         """Return the deb version of a package for a target codename."""
-        return deb_version(planned.package.version, codename, self.revision)
+        return deb_version(
+            planned.package.version, codename, self.revision, suffix)
+
+    def version_suffixes(self, keys, published, last_keys):
+        """
+        Return the version suffix of each package's deb.
+
+        With `source-time`, the time of the newest source file of the
+        package and of the workspace packages it depends on: an edit
+        anywhere upstream of a package makes its rebuilt deb an upgrade,
+        and the same sources give the same version.  A package whose
+        inputs changed (its key is not the one of its latest cached deb)
+        without a newer source file (an older checkout, another option)
+        gets the second after the deb it replaces: apt must see an upgrade.
+
+        :param keys: {name: (CacheKey, newest source time)} of the plan
+        :param published: {deb name: version} of the output folder
+        :param last_keys: {name: the full key of its latest cached deb}
+        """
+        suffixes = {}
+        for planned in self.packages:
+            if self.version_suffix == 'none':
+                suffixes[planned.name] = ''
+                continue
+            newest = max(
+                keys[name][1] for name in (
+                    planned.name, *planned.all_workspace_dependencies)
+                if name in keys)
+            before = suffix_time(published.get(planned.deb_name, ''))
+            changed = last_keys.get(planned.name) != \
+                keys[planned.name][0].full
+            if before is not None and before >= newest and changed:
+                newest = before + 1
+            suffixes[planned.name] = time_suffix(newest)
+        return suffixes
 
 
 def make_plan(decorators, *, ros_distro, prefix, revision, with_tests,
-              selected_only=True):
+              selected_only=True, version_suffix='source-time'):
     """Create the plan from colcon's decorators (in topological order)."""
     context = condition_context(ros_distro)
-    workspace_deb_names = {
-        d.descriptor.name: _deb_name(ros_distro, d.descriptor.name)
-        for d in decorators}
+    workspace_deb_names = _workspace_deb_names(decorators, ros_distro)
     levels = {}
     packages = []
     for decorator in decorators:
@@ -128,7 +164,27 @@ def make_plan(decorators, *, ros_distro, prefix, revision, with_tests,
     return Plan(
         ros_distro=ros_distro, ros_version=context['ROS_VERSION'],
         prefix=prefix, revision=revision, packages=packages,
+        version_suffix=version_suffix,
         workspace_deb_names=workspace_deb_names)
+
+
+def _workspace_deb_names(decorators, ros_distro):
+    """
+    Return the deb name of every workspace package.
+
+    Two packages whose names differ only in `_` and `-` would become one
+    deb, and one of them would be lost: that stops the run.
+    """
+    names, owners = {}, {}
+    for decorator in decorators:
+        name = decorator.descriptor.name
+        deb = _deb_name(ros_distro, name)
+        if deb in owners:
+            raise PlanError(
+                f"packages '{owners[deb]}' and '{name}' would both become "
+                f"the deb '{deb}': rename one of them")
+        names[name], owners[deb] = deb, name
+    return names
 
 
 def _deb_name(ros_distro, name):

@@ -12,6 +12,13 @@ from colcon_deb.output_folder import CACHE_FOLDER
 from colcon_deb.output_folder import parse_size
 
 
+# the defaults of the numeric options: argparse gets None, so that colcon
+# mixins and defaults files can tell a value given from the default
+DEFAULTS = {'deb_revision': 0, 'retries': 0, 'retry_delay': 5.0}
+# how deb versions end, the default first (see Plan.version_suffixes)
+VERSION_SUFFIXES = ('source-time', 'none')
+
+
 @dataclass(frozen=True)
 class Settings:
     """
@@ -27,6 +34,7 @@ class Settings:
     base_image: str
     deb_base: Path
     revision: int
+    version_suffix: str
     run_tests: bool
     rosdep_command: str
     rosdep_sources: tuple
@@ -60,7 +68,10 @@ class Settings:
             min_free_space = parse_size(args.min_free_space)
         except ValueError as e:
             raise RuntimeError(f'--min-free-space: {e}') from None
-        if args.retries < 0 or args.deb_revision < 0:
+        numbers = {
+            name: DEFAULTS[name] if getattr(args, name) is None
+            else getattr(args, name) for name in DEFAULTS}
+        if numbers['retries'] < 0 or numbers['deb_revision'] < 0:
             raise RuntimeError(
                 '--retries and --deb-revision cannot be negative')
         try:
@@ -74,7 +85,8 @@ class Settings:
             base_image=args.base_image or
             f'ros:{args.ros_distro}-ros-base',
             deb_base=deb_base,
-            revision=args.deb_revision,
+            revision=numbers['deb_revision'],
+            version_suffix=args.deb_version_suffix,
             run_tests=args.run_tests,
             rosdep_command=args.rosdep_command,
             rosdep_sources=tuple(args.rosdep_source),
@@ -84,8 +96,8 @@ class Settings:
             docker_hosts=tuple(args.docker_host),
             continue_on_error=args.continue_on_error,
             package_timeout=args.package_timeout,
-            retries=args.retries,
-            retry_delay=args.retry_delay,
+            retries=numbers['retries'],
+            retry_delay=numbers['retry_delay'],
             memory=args.memory,
             cpus=args.cpus,
             min_free_space=min_free_space,

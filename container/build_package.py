@@ -28,6 +28,7 @@ from helpers import hand_over
 from helpers import pack_deb
 from helpers import WORKSPACE_TEMPLATES
 
+SOURCE = Path(contract.Mount.SOURCE)
 REPO = Path(contract.Mount.REPO)
 OUT = Path(contract.Mount.OUT)
 ARCHIVES = Path(contract.Mount.ARCHIVES)
@@ -178,8 +179,10 @@ def build(spec, env):
     Run the build steps, which install into the staging root.
 
     What the steps are is the build type's business, decided on the host;
-    here each is a command in the prefix's environment.
+    here each is a command in the prefix's environment.  They build from a
+    copy of the source that they may write to.
     """
+    shutil.copytree(SOURCE, contract.SOURCE_FOLDER, symlinks=True)
     BUILD.mkdir(parents=True, exist_ok=True)
     for step in spec.steps:
         call(step.argv, contract.EXIT_BUILD, cwd=step.cwd,

@@ -32,7 +32,7 @@ BUILD = 'build'
 class Mount:
     """The folders a container sees, by their path inside it."""
 
-    # the package source, read-only
+    # the package source, read-only: builds use SOURCE_FOLDER
     SOURCE = '/src'
     # the workspace debs the package needs, read-only
     REPO = '/repo'
@@ -211,6 +211,10 @@ class JobSpec(Message):
 # show in what the build produces
 BUILD_FOLDER = '/tmp/colcon-deb/build'
 PACKAGING_FOLDER = '/tmp/colcon-deb/packaging'
+# the build's private, writable copy of Mount.SOURCE: builds that write
+# next to their sources (egg-info, generated code) work, and the user's
+# source folder is never changed
+SOURCE_FOLDER = '/tmp/colcon-deb/src'
 
 
 def stage_root(deb_name):

@@ -10,7 +10,8 @@ import subprocess
 import sys
 
 BASE_IMAGE = 'debian:bookworm'
-SHARED_ROSDEP = Path(__file__).parents[2] / 'shared' / 'rosdep'
+# the rules of the system keys the tests use: no online rosdep database
+ROSDEP_RULES = Path(__file__).parent / 'rosdep' / 'system.yaml'
 WORKSPACE = Path(__file__).parent / 'workspace'
 DOWNSTREAM = Path(__file__).parent / 'downstream'
 
@@ -26,10 +27,7 @@ def docker_reachable():
 
 def rosdep_sources():
     """Return the --rosdep-source options that make a run work offline."""
-    args = []
-    for name in ('base.yaml', 'python.yaml'):
-        args += ['--rosdep-source', str(SHARED_ROSDEP / name)]
-    return args
+    return ['--rosdep-source', str(ROSDEP_RULES)]
 
 
 def colcon_deb_command(*args):

@@ -8,6 +8,7 @@ The chain workspace: chain_a <- chain_b <- chain_c, and other on its own;
 each compiles a small tool.
 """
 
+import json
 from pathlib import Path
 import re
 import signal
@@ -165,3 +166,20 @@ def test_selection_by_cache_state(docker_engine, chain):
     assert built(up_to) == {'chain_b', 'chain_c'}
     # the unselected package keeps its deb in the repository
     assert list((chain / 'deb').glob('ros-noetic-chain-a_*.deb'))
+
+
+def test_package_metadata_reaches_one_package(docker_engine, chain):
+    colcon_deb(chain)
+    # colcon.meta of the workspace, as colcon build reads it
+    (chain / 'colcon.meta').write_text(json.dumps({'names': {'other': {
+        'cmake-args': ['-DOTHER_NOTE=from colcon.meta']}}}))
+    output = colcon_deb(chain).stdout
+    assert built(output) == {'other'}
+    assert cached(output) == {'chain_a', 'chain_b', 'chain_c'}
+    rc, apt_output = run_in_clean_container(
+        docker_engine, chain / 'deb', INSTALL_FROM_REPOSITORY +
+        'apt-get install -y -q ros-noetic-other ros-noetic-chain-c\n'
+        'cat /opt/ros/noetic/share/other/note\n'
+        'test ! -e /opt/ros/noetic/share/chain_c/note\n')
+    assert rc == 0, apt_output
+    assert '\nfrom colcon.meta\n' in apt_output

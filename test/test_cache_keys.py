@@ -6,6 +6,7 @@
 import os
 
 from colcon_deb.cache import CacheKey
+from colcon_deb.cache import DebCache
 from colcon_deb.cache.keys import package_keys
 from colcon_deb.cache.keys import source_digest
 from colcon_deb.dependency_resolution import Resolution
@@ -18,10 +19,11 @@ from test_plan import write_package
 IMAGE = 'colcon-deb-builder:' + '0' * 16
 
 
-class FakeCache:
-    """What package_keys asks a cache: the last key of a package."""
+class FakeCache(DebCache):
+    """A cache whose last keys the test gives; it asks no folder."""
 
     def __init__(self, last=None):  # noqa: D107
+        super().__init__('/nonexistent')
         self.last = last or {}
         self.asked = []
 

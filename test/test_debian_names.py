@@ -8,6 +8,8 @@ from colcon_deb.debian.names import check_deb_name
 from colcon_deb.debian.names import check_deb_version
 from colcon_deb.debian.names import deb_name
 from colcon_deb.debian.names import deb_version
+from colcon_deb.debian.names import suffix_time
+from colcon_deb.debian.names import time_suffix
 import pytest
 
 VALID_VERSIONS = [
@@ -101,3 +103,21 @@ def test_accepted_versions_are_accepted_by_dpkg(version):
     result = subprocess.run(
         ['dpkg', '--validate-version', version], capture_output=True)
     assert result.returncode == 0, result.stderr
+
+
+def test_time_suffix_round_trip():
+    # 2026-11-28 10:00:00 UTC
+    suffix = time_suffix(1795860000)
+    assert suffix == '.20261128.100000'
+    assert suffix_time('1.0.0-0bookworm' + suffix) == 1795860000
+    assert suffix_time('1.0.0-0bookworm') is None
+
+
+@pytest.mark.skipif(not shutil.which('dpkg'), reason='needs dpkg')
+def test_a_later_time_suffix_is_an_upgrade():
+    later = deb_version('1.0.0', 'bookworm', 0, time_suffix(1795860001))
+    earlier = deb_version('1.0.0', 'bookworm', 0, time_suffix(1795860000))
+    plain = deb_version('1.0.0', 'bookworm', 0)
+    for newer, older in ((later, earlier), (earlier, plain)):
+        subprocess.run(
+            ['dpkg', '--compare-versions', newer, 'gt', older], check=True)

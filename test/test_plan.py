@@ -10,6 +10,7 @@ The other host-side tests make their plans with `write_package` and
 
 from types import SimpleNamespace
 
+from colcon_deb.cache import CacheKey
 from colcon_deb.plan import check_debian_rules
 from colcon_deb.plan import format_plan
 from colcon_deb.plan import guess_codename
@@ -279,3 +280,58 @@ def test_format_plan_of_one_and_of_none(tmp_path):
     (0, '0 debs'), (1, '1 deb'), (2, '2 debs'), (11, '11 debs')])
 def test_plural(count, text):
     assert plural(count, 'deb') == text
+
+
+def test_packages_that_become_the_same_deb_are_refused(tmp_path):
+    dash = write_package(tmp_path / 'a', 'my-pkg')
+    underscore = write_package(tmp_path / 'b', 'my_pkg')
+    with pytest.raises(PlanError) as e:
+        plan_of([decorator(dash), decorator(underscore)])
+    assert str(e.value) == (
+        "packages 'my-pkg' and 'my_pkg' would both become the deb "
+        "'ros-humble-my-pkg': rename one of them")
+
+
+def key(name, source='s'):
+    return CacheKey(
+        package=name, version='1.0.0', source=source, configuration='c',
+        resolution='r')
+
+
+# 2026-11-28 10:00:00 UTC and the versions' suffixes of that time
+NOON = 1795860000
+
+
+def test_versions_end_with_the_newest_source_time_upstream(diamond):
+    plan = plan_of(diamond)
+    keys = {p.name: (key(p.name), NOON) for p in plan.packages}
+    keys['core'] = (key('core'), NOON + 3600)
+    suffixes = plan.version_suffixes(keys, {}, {})
+    # core was edited an hour later: it and what depends on it move on
+    assert suffixes['core'] == '.20261128.110000'
+    assert suffixes['cli'] == '.20261128.110000'
+    assert suffixes['lone'] == '.20261128.100000'
+    version = plan.version(plan.packages[0], 'bookworm', suffixes['core'])
+    assert version == '1.2.0-0bookworm.20261128.110000'
+
+
+def test_a_changed_package_without_newer_sources_still_upgrades(diamond):
+    plan = plan_of(diamond)
+    keys = {p.name: (key(p.name, 'new'), NOON) for p in plan.packages}
+    published = {'ros-humble-lone': '1.0.0-0bookworm.20261128.100000'}
+    # lone's inputs changed since its deb: a second later than that deb
+    changed = plan.version_suffixes(keys, published, {'lone': 'old'})
+    assert changed['lone'] == '.20261128.100001'
+    # unchanged: the version it had
+    same = plan.version_suffixes(
+        keys, published, {'lone': keys['lone'][0].full})
+    assert same['lone'] == '.20261128.100000'
+
+
+def test_no_version_suffix(tmp_path):
+    plan = make_plan(
+        [decorator(write_package(tmp_path, 'pkg'))], ros_distro='humble',
+        prefix='/opt/ros/humble', revision=0, with_tests=False,
+        version_suffix='none')
+    assert plan.version_suffixes({'pkg': (key('pkg'), NOON)}, {}, {}) == {
+        'pkg': ''}

@@ -14,11 +14,12 @@ def options(**changes):
     """Return the namespace of `colcon deb`, its defaults changed."""
     values = {
         'ros_distro': 'humble', 'install_prefix': None, 'base_image': None,
-        'deb_base': 'deb', 'deb_revision': 0, 'run_tests': False,
+        'deb_base': 'deb', 'deb_revision': None,
+        'deb_version_suffix': 'source-time', 'run_tests': False,
         'rosdep_command': 'rosdep', 'rosdep_source': [],
         'cache': 'conservative', 'cache_dir': None, 'docker_host': [],
-        'continue_on_error': False, 'package_timeout': None, 'retries': 0,
-        'retry_delay': 5.0, 'memory': None, 'cpus': None,
+        'continue_on_error': False, 'package_timeout': None,
+        'retries': None, 'retry_delay': None, 'memory': None, 'cpus': None,
         'min_free_space': '2G', 'wait_for_lock': False}
     values.update(changes)
     return Namespace(**values)
@@ -36,8 +37,10 @@ def test_defaults(tmp_path, monkeypatch):
     assert settings.min_free_space == 2 << 30
     assert settings.rosdep_sources == ()
     assert settings.docker_hosts == ()
+    # None from argparse: what mixins and defaults files may set
     assert settings.revision == 0
     assert settings.retries == 0
+    assert settings.retry_delay == 5.0
     # making the settings creates nothing
     assert list(tmp_path.iterdir()) == []
 
@@ -48,7 +51,8 @@ def test_given_values(tmp_path):
     settings = Settings.from_args(options(
         ros_distro='jazzy', install_prefix='/opt/mine',
         base_image='debian:bookworm', deb_base=str(tmp_path / 'out'),
-        deb_revision=2, run_tests=True, rosdep_command='agirosdep',
+        deb_revision=2, deb_version_suffix='none', run_tests=True,
+        rosdep_command='agirosdep',
         rosdep_source=[str(rules)], cache='aggressive',
         cache_dir=str(tmp_path / 'shared'),
         docker_host=['ssh://build1=8', 'tcp://build2:2376'],
@@ -57,7 +61,8 @@ def test_given_values(tmp_path):
         wait_for_lock=True))
     assert settings == Settings(
         ros_distro='jazzy', prefix='/opt/mine', base_image='debian:bookworm',
-        deb_base=tmp_path / 'out', revision=2, run_tests=True,
+        deb_base=tmp_path / 'out', revision=2, version_suffix='none',
+        run_tests=True,
         rosdep_command='agirosdep', rosdep_sources=(str(rules),),
         cache='aggressive', cache_dir=tmp_path / 'shared',
         docker_hosts=('ssh://build1=8', 'tcp://build2:2376'),

@@ -164,3 +164,16 @@ def test_unwritable_output_folder_is_one_line(tmp_path):
         workspace, 'deb', '--ros-distro', 'noetic',
         '--deb-base', str(blocker / 'deb'), env={'DOCKER_HOST': ''})
     assert 'is not writable' in line or 'Docker engine' in line
+
+
+def test_packages_that_become_one_deb_are_one_line(tmp_path):
+    workspace = copy_workspace(tmp_path / 'ws')
+    for name in ('my_pkg', 'my-pkg'):
+        shutil.copytree(workspace / 'calc_core', workspace / name)
+        xml = workspace / name / 'package.xml'
+        xml.write_text(xml.read_text().replace(
+            '<name>calc_core</name>', f'<name>{name}</name>'))
+    line = one_error_line(
+        workspace, 'deb', '--dry-run', '--ros-distro', 'noetic')
+    assert "packages 'my-pkg' and 'my_pkg' would both become the deb " \
+        "'ros-noetic-my-pkg'" in line

@@ -133,6 +133,11 @@ class DebCache:
         """Return the key (as a dict) of the latest entry of a package."""
         return self._read(self.folder / package / 'last.json')
 
+    def last_full_key(self, package):
+        """Return the full key of the latest entry of a package, or None."""
+        last = self.last_key(package)
+        return CacheKey(**last).full if last else None
+
     def _entry_path(self, package, full_key):
         return self.folder / package / f'{full_key}.json'
 

@@ -36,9 +36,7 @@ def package_keys(plan, options, *, image, resolution, cache):
             if name in keys:
                 dependencies[name] = keys[name][0].full
             else:
-                last = cache.last_key(name)
-                dependencies[name] = \
-                    CacheKey(**last).full if last else 'unknown'
+                dependencies[name] = cache.last_full_key(name) or 'unknown'
         task = get_build_type_task(planned.build_type)
         key = CacheKey(
             package=planned.name, version=planned.package.version,
@@ -48,6 +46,7 @@ def package_keys(plan, options, *, image, resolution, cache):
                 'build_type': planned.build_type,
                 'ros_distro': plan.ros_distro, 'prefix': plan.prefix,
                 'deb_name': planned.deb_name, 'revision': plan.revision,
+                'version_suffix': plan.version_suffix,
                 'codename': resolution.codename,
                 'architecture': resolution.architecture,
                 'run_tests': options[planned.name].run_tests,

@@ -3,7 +3,9 @@
 
 """Debian package names and versions of ROS packages, as bloom makes them."""
 
+import calendar
 import re
+import time
 
 # Debian policy 5.6.1: lowercase letters, digits, '+', '-' and '.'.
 _NAME_CHARACTERS = re.compile(r'[a-z0-9+.-]*')
@@ -12,6 +14,7 @@ _NAME_CHARACTERS = re.compile(r'[a-z0-9+.-]*')
 # split on the last '-' takes care of.
 _UPSTREAM_CHARACTERS = re.compile(r'[A-Za-z0-9.+~-]*')
 _REVISION_CHARACTERS = re.compile(r'[A-Za-z0-9+.~]*')
+_TIME_SUFFIX = re.compile(r'\.(\d{8})\.(\d{6})$')
 
 
 def deb_name(ros_distro: str, package_name: str) -> str:
@@ -32,21 +35,43 @@ def deb_name(ros_distro: str, package_name: str) -> str:
 
 def deb_version(
     package_version: str, codename: str, revision: int = 0,
+    suffix: str = '',
 ) -> str:
     """
     Return the deb version of a package, e.g. `1.2.3-0bookworm`.
 
     The upstream part is the package.xml version unchanged, which users
-    rely on; the codename keeps debs of different platforms apart.
+    rely on; the codename keeps debs of different platforms apart; the
+    suffix (see :func:`time_suffix`) makes a rebuild an upgrade.
 
     :raises ValueError: if the result is no valid Debian version
     """
     if revision < 0:
         raise ValueError(
             f'Debian revision must not be negative, got {revision}')
-    version = f'{package_version}-{revision}{codename}'
+    version = f'{package_version}-{revision}{codename}{suffix}'
     check_deb_version(version)
     return version
+
+
+def time_suffix(epoch: int) -> str:
+    """
+    Return the version suffix of a time, `.YYYYMMDD.HHMMSS` in UTC.
+
+    The ROS build farm appends the time of the build the same way; here it
+    is the time of the newest source file, so that the same sources give
+    the same version.
+    """
+    return time.strftime('.%Y%m%d.%H%M%S', time.gmtime(epoch))
+
+
+def suffix_time(version: str):
+    """Return the time of a version's :func:`time_suffix`, or None."""
+    match = _TIME_SUFFIX.search(version)
+    if not match:
+        return None
+    return calendar.timegm(time.strptime(
+        match.group(1) + match.group(2), '%Y%m%d%H%M%S'))
 
 
 def check_deb_name(name: str) -> None:

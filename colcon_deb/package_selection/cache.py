@@ -55,13 +55,16 @@ def _cache_states(args, decorators):
     from colcon_deb.cache.states import cache_states
     from colcon_deb.plan import make_plan
     from colcon_deb.settings import Settings
+    from colcon_deb.task import build_type_destinations
     from colcon_deb.task import package_options
     settings = Settings.from_args(args)
     plan = make_plan(
         decorators, ros_distro=settings.ros_distro, prefix=settings.prefix,
         revision=settings.revision, with_tests=settings.run_tests,
-        selected_only=False)
-    options = package_options(args, settings)
+        selected_only=False, version_suffix=settings.version_suffix)
+    destinations = build_type_destinations()
+    options = {
+        p.name: package_options(args, settings, p.descriptor, destinations)
+        for p in plan.packages}
     return cache_states(
-        plan, settings, {p.name: options for p in plan.packages},
-        DebCache(settings.cache_dir, settings.cache))
+        plan, settings, options, DebCache(settings.cache_dir, settings.cache))

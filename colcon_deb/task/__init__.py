@@ -21,6 +21,7 @@ from colcon_core.plugin_system import satisfies_version
 from colcon_core.task import add_task_arguments
 from colcon_core.task import get_task_extension
 from colcon_core.task import TaskExtensionPoint
+from colcon_core.verb import update_object
 
 TASK_GROUP = 'colcon_deb.task.deb'
 
@@ -77,9 +78,9 @@ class DebTaskExtensionPoint(TaskExtensionPoint):
         Return the commands that build the package and install it.
 
         They run in the package's container, in order, in the environment
-        of the prefix; the source is at `contract.Mount.SOURCE` (read-only)
-        and `contract.BUILD_FOLDER` is theirs.  What they install under
-        `target.stage_root` is what the deb holds.
+        of the prefix; a copy of the source they may write to is at
+        `contract.SOURCE_FOLDER`, and `contract.BUILD_FOLDER` is theirs.
+        What they install under `target.stage_root` is what the deb holds.
 
         :param PackageOptions options: the package's options
         :param BuildTarget target: the system they build for
@@ -110,8 +111,29 @@ def add_build_type_arguments(parser):
     return decorated.get_destinations()
 
 
-def package_options(args, settings):
-    """Return the options of a package, from the command line."""
-    destinations = add_build_type_arguments(argparse.ArgumentParser())
-    return PackageOptions(run_tests=settings.run_tests, **{
-        name: getattr(args, name, None) for name in destinations.values()})
+def build_type_destinations():
+    """Return {option name: argparse destination} of the build types."""
+    return add_build_type_arguments(argparse.ArgumentParser())
+
+
+def package_options(args, settings, descriptor, destinations):
+    """
+    Return the options of a package, as `colcon build` makes them.
+
+    The command line's values, updated with the package's metadata
+    (`colcon.meta`, `colcon.pkg`): a list there extends the list of the
+    command line, another value replaces it.
+
+    :param destinations: {option name: argparse destination} of the
+      build types' options
+    """
+    options = PackageOptions(run_tests=settings.run_tests)
+    for destination in destinations.values():
+        update_object(
+            options, destination, getattr(args, destination, None),
+            descriptor.name, 'deb', 'command line')
+        if destination in descriptor.metadata:
+            update_object(
+                options, destination, descriptor.metadata[destination],
+                descriptor.name, 'deb', 'package metadata')
+    return options

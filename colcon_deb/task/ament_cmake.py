@@ -10,8 +10,17 @@ from colcon_deb.task.cmake import CmakeDebTask
 class AmentCmakeDebTask(DebTaskExtensionPoint):
     """Build an ament_cmake package: a CMake build, with its options."""
 
+    def add_arguments(self, *, parser):  # noqa: D102
+        parser.add_argument(
+            '--ament-cmake-args', nargs='*', metavar='*', type=str.lstrip,
+            help="Pass arguments to 'ament_cmake' packages. Arguments "
+                 'matching other options must be prefixed by a space')
+
     def cache_inputs(self, options):  # noqa: D102
-        return CmakeDebTask().cache_inputs(options)
+        return dict(
+            CmakeDebTask().cache_inputs(options),
+            ament_cmake_args=options.ament_cmake_args or [])
 
     def build_steps(self, options, target):  # noqa: D102
-        return CmakeDebTask().build_steps(options, target)
+        return CmakeDebTask().build_steps(
+            options, target, type_options=options.ament_cmake_args or [])

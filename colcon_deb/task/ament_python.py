@@ -5,31 +5,27 @@
 
 from colcon_deb.container.contract import BUILD_FOLDER
 from colcon_deb.container.contract import BuildStep
-from colcon_deb.container.contract import Mount
+from colcon_deb.container.contract import SOURCE_FOLDER
 from colcon_deb.task import DebTaskExtensionPoint
 
 
 class AmentPythonDebTask(DebTaskExtensionPoint):
     """
-    Build a setup.py package; setuptools writes into its source folder.
+    Build a setup.py package, in its (writable) source folder.
 
-    The source is mounted read-only, so it is copied first.  Modules go to
-    lib/pythonX.Y/site-packages and data files to the prefix itself as in
-    ROS 2 debs, whatever the platform's default layout for a prefix (Debian
-    adds `local/`).
+    Modules go to lib/pythonX.Y/site-packages and data files to the prefix
+    itself as in ROS 2 debs, whatever the platform's default layout for a
+    prefix (Debian adds `local/`).
     """
 
     def build_steps(self, options, target):  # noqa: D102
-        source = f'{BUILD_FOLDER}/src'
         prefix = target.prefix
         site_packages = \
             f'{prefix}/lib/python{target.python_version}/site-packages'
-        steps = [BuildStep([
-            'cp', '-RL', '--preserve=mode,timestamps', Mount.SOURCE,
-            source])]
+        steps = []
         if options.run_tests:
             steps.append(BuildStep(
-                ['python3', '-m', 'pytest', '-q'], cwd=source))
+                ['python3', '-m', 'pytest', '-q'], cwd=SOURCE_FOLDER))
         steps.append(BuildStep([
             'python3', 'setup.py', '--quiet',
             'build', '--build-base', f'{BUILD_FOLDER}/build',
@@ -38,7 +34,7 @@ class AmentPythonDebTask(DebTaskExtensionPoint):
             '--single-version-externally-managed',
             '--record', f'{BUILD_FOLDER}/installed_files.txt',
             '--no-compile',
-        ], cwd=source, env={
+        ], cwd=SOURCE_FOLDER, env={
             # the deprecation of `setup.py install` is no news to a log
             'PYTHONWARNINGS': 'ignore:setup.py install is deprecated'}))
         return steps

@@ -10,12 +10,21 @@ from colcon_deb.task.cmake import CmakeDebTask
 class CatkinDebTask(DebTaskExtensionPoint):
     """Build a catkin package: a CMake build, as a binary package."""
 
+    def add_arguments(self, *, parser):  # noqa: D102
+        parser.add_argument(
+            '--catkin-cmake-args', nargs='*', metavar='*', type=str.lstrip,
+            help="Pass arguments to 'catkin' packages. Arguments matching "
+                 'other options must be prefixed by a space')
+
     def cache_inputs(self, options):  # noqa: D102
-        return CmakeDebTask().cache_inputs(options)
+        return dict(
+            CmakeDebTask().cache_inputs(options),
+            catkin_cmake_args=options.catkin_cmake_args or [])
 
     def build_steps(self, options, target):  # noqa: D102
         testing = 'ON' if options.run_tests else 'OFF'
         return CmakeDebTask().build_steps(options, target, type_args=(
             # no setup files of the prefix: they have their own deb
             '-DCATKIN_BUILD_BINARY_PACKAGE=1',
-            f'-DCATKIN_ENABLE_TESTING={testing}'))
+            f'-DCATKIN_ENABLE_TESTING={testing}'),
+            type_options=options.catkin_cmake_args or [])

@@ -5,7 +5,7 @@
 
 from colcon_deb.container.contract import BUILD_FOLDER
 from colcon_deb.container.contract import BuildStep
-from colcon_deb.container.contract import Mount
+from colcon_deb.container.contract import SOURCE_FOLDER
 from colcon_deb.task import DebTaskExtensionPoint
 
 
@@ -26,22 +26,26 @@ class CmakeDebTask(DebTaskExtensionPoint):
     def cache_inputs(self, options):  # noqa: D102
         return {'cmake_args': options.cmake_args or []}
 
-    def build_steps(self, options, target, *, type_args=()):
+    def build_steps(self, options, target, *, type_args=(), type_options=()):
         """
-        Return the CMake commands; `type_args` come before the user's.
+        Return the CMake commands, as a build type that delegates wants them.
 
         Tests are built only when they run; a Release build, as released
         debs are.
+
+        :param type_args: the build type's own arguments, before the user's
+        :param type_options: the user's arguments for the build type (e.g.
+          --ament-cmake-args), after the other CMake arguments
         """
         testing = 'ON' if options.run_tests else 'OFF'
         configure = [
-            'cmake', '-S', Mount.SOURCE, '-B', BUILD_FOLDER,
+            'cmake', '-S', SOURCE_FOLDER, '-B', BUILD_FOLDER,
             '--no-warn-unused-cli',
             f'-DCMAKE_INSTALL_PREFIX={target.prefix}',
             f'-DCMAKE_PREFIX_PATH={target.prefix}',
             '-DCMAKE_BUILD_TYPE=Release',
             f'-DBUILD_TESTING={testing}',
-            *type_args, *(options.cmake_args or [])]
+            *type_args, *(options.cmake_args or []), *type_options]
         steps = [
             BuildStep(configure),
             BuildStep(

@@ -62,7 +62,9 @@ from colcon_deb.plan import make_plan
 from colcon_deb.plan import read_package_xml
 from colcon_deb.repository import Repository
 from colcon_deb.run import Run
+from colcon_deb.settings import DEFAULTS
 from colcon_deb.settings import Settings
+from colcon_deb.settings import VERSION_SUFFIXES
 from colcon_deb.task import add_build_type_arguments
 from colcon_deb.task import get_build_type_task
 from colcon_deb.task import package_options
@@ -128,8 +130,16 @@ class DebVerb(VerbExtensionPoint):
             help='The rosdep command in the builder image, e.g. agirosdep '
                  '(default: %(default)s)')
         parser.add_argument(
-            '--deb-revision', type=int, default=0, metavar='N',
+            '--deb-revision', type=int, metavar='N',
             help='The Debian revision: <version>-<N><codename> (default: '
+                 f'{DEFAULTS["deb_revision"]})')
+        parser.add_argument(
+            '--deb-version-suffix', choices=VERSION_SUFFIXES,
+            default=VERSION_SUFFIXES[0],
+            help='How versions end: source-time appends the time of the '
+                 'newest source file of the package and its workspace '
+                 'dependencies (.YYYYMMDD.HHMMSS, UTC), so that a rebuild '
+                 'is an upgrade; none appends nothing (default: '
                  '%(default)s)')
         parser.add_argument(
             '--run-tests', action='store_true',
@@ -151,13 +161,14 @@ class DebVerb(VerbExtensionPoint):
             '--package-timeout', type=float, metavar='SECONDS',
             help='Stop a package that takes longer (each attempt)')
         parser.add_argument(
-            '--retries', type=int, default=0, metavar='N',
+            '--retries', type=int, metavar='N',
             help='Try a package again up to N times after a timeout or an '
                  'infrastructure failure, never after a build error '
-                 '(default: %(default)s)')
+                 f'(default: {DEFAULTS["retries"]})')
         parser.add_argument(
-            '--retry-delay', type=float, default=5.0, metavar='SECONDS',
-            help='Wait before trying again (default: %(default)s)')
+            '--retry-delay', type=float, metavar='SECONDS',
+            help='Wait before trying again (default: '
+                 f'{DEFAULTS["retry_delay"]:g})')
         parser.add_argument(
             '--memory', metavar='SIZE',
             help='Memory limit of each container, e.g. 4g')
@@ -190,26 +201,28 @@ class DebVerb(VerbExtensionPoint):
         add_executor_arguments(parser)
         add_event_handler_arguments(parser)
         add_packages_arguments(parser)
-        add_build_type_arguments(parser)
+        self.task_argument_destinations = add_build_type_arguments(parser)
 
     def main(self, *, context):  # noqa: D102
         args = context.args
         settings = Settings.from_args(args)
 
         phases = [RunPhase(DISCOVERING)]
-        decorators = discover_packages(args)
+        destinations = self.task_argument_destinations
+        decorators = discover_packages(args, destinations)
         check_supported_types(decorators)
         phases.append(RunPhase(PLANNING))
         plan = make_plan(
             decorators, ros_distro=settings.ros_distro,
             prefix=settings.prefix, revision=settings.revision,
-            with_tests=settings.run_tests)
-        options = package_options(args, settings)
+            with_tests=settings.run_tests,
+            version_suffix=settings.version_suffix)
+        options = {
+            p.name: package_options(args, settings, p.descriptor, destinations)
+            for p in plan.packages}
         cache = DebCache(settings.cache_dir, settings.cache)
         if args.dry_run:
-            states = cache_states(
-                plan, settings, {p.name: options for p in plan.packages},
-                cache)
+            states = cache_states(plan, settings, options, cache)
             print('\n'.join(format_plan(
                 plan, guess_codename(settings.base_image), states)))
             return 0
@@ -273,10 +286,16 @@ def remove_containers(pool, run_id):
             logger.warning(f'could not clean up on {engine.name}: {e}')
 
 
-def discover_packages(args):
-    """Run colcon's discovery and selection; its errors in one line."""
+def discover_packages(args, destinations):
+    """
+    Run colcon's discovery and selection; its errors in one line.
+
+    The package metadata of the build types' options is kept.
+    """
     try:
-        return get_packages(args, recursive_categories=('run', ))
+        return get_packages(
+            args, additional_argument_names=destinations,
+            recursive_categories=('run', ))
     except RuntimeError as e:
         lines = [line.strip() for line in str(e).splitlines()]
         raise RuntimeError(' '.join(line for line in lines if line)) \
@@ -305,16 +324,22 @@ def build_debs(context, settings, plan, decorators, phases, *, pool, cache,
         image=image, target=resolution, stop=stop, labels=labels,
         work_dir=work_dir)
     keys = package_keys(
-        plan, {p.name: options for p in plan.packages}, image=image,
-        resolution=resolution, cache=cache)
+        plan, options, image=image, resolution=resolution, cache=cache)
+
+    suffixes = plan.version_suffixes(
+        keys, {name: paragraph['Version'] for name, paragraph
+               in repository.read_index().items()},
+        {p.name: cache.last_full_key(p.name) for p in plan.packages})
 
     jobs = OrderedDict()
     for planned in plan.packages:
         key, newest_source = keys[planned.name]
         jobs[planned.name] = create_job(planned, DebPackageArguments(
-            planned=planned, options=options, run=run, cache_key=key,
+            planned=planned, options=options[planned.name], run=run,
+            cache_key=key,
             source_date_epoch=newest_source, ros_version=plan.ros_version,
-            **describe_deb(plan, planned, resolution)))
+            **describe_deb(
+                plan, planned, resolution, suffixes[planned.name])))
 
     def post_run_events_and_unselected_packages(*, event_queue):
         event_queue.put((RunEngines(e.name for e in pool.engines), None))
@@ -382,13 +407,14 @@ def publish_prefix_setup(repository, plan, resolution):
         repository.publish(resolution.prefix_setup_deb)
 
 
-def describe_deb(plan, planned, resolution):
+def describe_deb(plan, planned, resolution, suffix):
     """
     Describe the deb of one package: control, and what it builds with.
 
+    :param suffix: what its version ends with
     :returns: the keyword arguments of DebPackageArguments that say it
     """
-    version = plan.version(planned, resolution.codename)
+    version = plan.version(planned, resolution.codename, suffix)
     depends = [
         relation(d, resolved_names(plan, resolution, d.name))
         for d in planned.run_depends]
