@@ -14,6 +14,7 @@ import signal
 import subprocess
 import time
 
+from colcon_deb.container.contract import Mount
 from debian.deb822 import Packages
 from docker_helpers import colcon_deb
 from docker_helpers import colcon_deb_command
@@ -217,7 +218,9 @@ def test_missing_base_image_is_one_line(docker_engine, faults):
 
 
 def test_build_has_no_network_and_a_read_only_source(docker_engine, faults):
-    colcon_deb(faults, '--packages-select', 'probe')
+    colcon_deb(
+        faults, '--packages-select', 'probe',
+        '--cmake-args', f'-DSOURCE_MOUNT={Mount.SOURCE}')
     deb, = (faults / 'deb').glob('ros-noetic-probe_*.deb')
     listing = subprocess.run(
         ['dpkg-deb', '--fsys-tarfile', str(deb)], check=True,
@@ -225,9 +228,11 @@ def test_build_has_no_network_and_a_read_only_source(docker_engine, faults):
     probe = subprocess.run(
         ['tar', '-xO', './opt/ros/noetic/share/probe/probe.txt'],
         input=listing, check=True, stdout=subprocess.PIPE).stdout.decode()
-    # both commands failed: no network, no writing into the source
+    # no network, no writing into the mounted source; the build writes
+    # into its own copy, and the user's folder is left alone
     assert 'network=0' not in probe and 'network=' in probe, probe
-    assert 'source=0' not in probe and 'source=' in probe, probe
+    assert 'mount=0' not in probe and 'mount=' in probe, probe
+    assert 'source=0' in probe, probe
     assert not (faults / 'probe' / 'written').exists()
 
 

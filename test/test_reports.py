@@ -7,6 +7,7 @@ import json
 import os
 from pathlib import Path
 import pty
+import re
 import select
 import subprocess
 import time
@@ -62,7 +63,10 @@ def test_report_has_every_package_and_consistent_phases(two_runs):
     assert {n for n, p in by_name(first).items() if p['cached']} == set()
     built = by_name(first)['chain_b']
     assert {'build', 'package', 'publish'} <= set(built['phases'])
-    assert built['deb'].startswith('ros-noetic-chain-b_1.0.0-0bookworm_')
+    # the version ends with the time of the newest source file
+    assert re.fullmatch(
+        r'ros-noetic-chain-b_1\.0\.0-0bookworm\.\d{8}\.\d{6}_amd64\.deb',
+        built['deb']), built['deb']
     assert built['size'] > 0
     # the second run rebuilt only what changed
     assert {n for n, p in by_name(second).items() if p['cached']} == {

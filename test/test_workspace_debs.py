@@ -11,6 +11,7 @@ calc_core <- calc_headers, calc_plain <- calc_cli.
 """
 
 import subprocess
+import time
 
 from debian.deb822 import Packages
 from docker_helpers import check_workspace_debs_work
@@ -48,7 +49,13 @@ def test_one_deb_per_package_and_an_index(built):
             p['Package']: p
             for p in Packages.iter_paragraphs(f, use_apt_pkg=False)}
     assert set(indexed) == set(deb_files(repository))
-    assert indexed['ros-noetic-calc-core']['Version'] == '1.2.0-0bookworm'
+    # the version ends with the time of calc_core's newest source file
+    newest = max(
+        int(path.stat().st_mtime)
+        for path in (workspace / 'calc_core').rglob('*') if path.is_file())
+    suffix = time.strftime('.%Y%m%d.%H%M%S', time.gmtime(newest))
+    assert indexed['ros-noetic-calc-core']['Version'] == \
+        '1.2.0-0bookworm' + suffix
     assert 'APT source: deb [trusted=yes] file:' in output
     # colcon's log handler keeps each package's output
     assert (workspace / 'log' / 'latest_deb' / 'calc_cli' /
