@@ -325,20 +325,19 @@ def build_debs(context, settings, plan, decorators, phases, *, pool, cache,
         work_dir=work_dir)
     keys = package_keys(
         plan, options, image=image, resolution=resolution, cache=cache)
-
-    suffixes = plan.version_suffixes(
-        keys, {name: paragraph['Version'] for name, paragraph
-               in repository.read_index().items()},
-        {p.name: cache.last_full_key(p.name) for p in plan.packages})
+    published = {
+        name: paragraph['Version']
+        for name, paragraph in repository.read_index().items()}
+    suffixes = plan.version_suffixes(keys, published, {
+        p.name: cache.last_full_key(p.name) for p in plan.packages})
 
     jobs = OrderedDict()
     for planned in plan.packages:
         key, newest_source = keys[planned.name]
         jobs[planned.name] = create_job(planned, DebPackageArguments(
             planned=planned, options=options[planned.name], run=run,
-            cache_key=key,
-            source_date_epoch=newest_source, ros_version=plan.ros_version,
-            **describe_deb(
+            cache_key=key, source_date_epoch=newest_source,
+            ros_version=plan.ros_version, **describe_deb(
                 plan, planned, resolution, suffixes[planned.name])))
 
     def post_run_events_and_unselected_packages(*, event_queue):
