@@ -144,8 +144,10 @@ def make_plan(decorators, *, ros_distro, prefix, revision, with_tests,
             continue
         descriptor = decorator.descriptor
         package = read_package_xml(descriptor)
+        # plain names: colcon's are DependencyDescriptors, with metadata
+        # that every copy of a key's dependencies would copy too
         dependencies = [
-            name for name in decorator.recursive_dependencies
+            str(name) for name in decorator.recursive_dependencies
             if name in levels]
         level = 1 + max((levels[n] for n in dependencies), default=-1)
         levels[descriptor.name] = level
@@ -154,7 +156,7 @@ def make_plan(decorators, *, ros_distro, prefix, revision, with_tests,
             deb_name=workspace_deb_names[descriptor.name], level=level,
             workspace_dependencies=sorted(dependencies),
             all_workspace_dependencies=sorted(
-                n for n in decorator.recursive_dependencies
+                str(n) for n in decorator.recursive_dependencies
                 if n in workspace_deb_names),
             build_depends=build_dependencies(
                 package, context, with_tests=with_tests),

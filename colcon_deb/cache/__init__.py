@@ -18,6 +18,7 @@ packages, `states` tells hits and misses without starting anything.
 from dataclasses import asdict
 from dataclasses import dataclass
 from dataclasses import field
+from functools import cached_property
 import hashlib
 import json
 from pathlib import Path
@@ -33,7 +34,7 @@ KEY_FORMAT = 1
 STRATEGIES = ('none', 'conservative', 'aggressive')
 
 
-@dataclass
+@dataclass(frozen=True)
 class CacheKey:
     """What a package's deb is made from."""
 
@@ -44,15 +45,21 @@ class CacheKey:
     resolution: str
     dependencies: dict = field(default_factory=dict)
 
-    @property
+    @cached_property
     def own(self):
         """The key without the dependencies: what aggressive reuse asks."""
         return digest({
             k: v for k, v in asdict(self).items() if k != 'dependencies'})
 
-    @property
+    @cached_property
     def full(self):
-        """The key with the full keys of the dependencies."""
+        """
+        The key with the full keys of the dependencies.
+
+        Computed once: late packages of a deep workspace have hundreds of
+        dependencies, and each package's key is read by all that depend
+        on it.
+        """
         return digest(asdict(self))
 
     def changes_from(self, previous):
