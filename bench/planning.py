@@ -80,10 +80,8 @@ def time_planning(workspace):
     plan = make_plan(
         decorators, ros_distro=settings.ros_distro, prefix=settings.prefix,
         revision=settings.revision, with_tests=False)
-    options = {
-        p.name: package_options(
-            args, settings, p.descriptor, verb.task_argument_destinations)
-        for p in plan.packages}
+    options = package_options(
+        args, settings, plan, verb.task_argument_destinations)
     times['plan'] = time.monotonic() - started
     target = Resolution(
         codename='bookworm', architecture='amd64', python_version='3.11',

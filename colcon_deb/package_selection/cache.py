@@ -62,9 +62,7 @@ def _cache_states(args, decorators):
         decorators, ros_distro=settings.ros_distro, prefix=settings.prefix,
         revision=settings.revision, with_tests=settings.run_tests,
         selected_only=False, version_suffix=settings.version_suffix)
-    destinations = build_type_destinations()
-    options = {
-        p.name: package_options(args, settings, p.descriptor, destinations)
-        for p in plan.packages}
+    options = package_options(
+        args, settings, plan, build_type_destinations())
     return cache_states(
         plan, settings, options, DebCache(settings.cache_dir, settings.cache))

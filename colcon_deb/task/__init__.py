@@ -116,9 +116,9 @@ def build_type_destinations():
     return add_build_type_arguments(argparse.ArgumentParser())
 
 
-def package_options(args, settings, descriptor, destinations):
+def package_options(args, settings, plan, destinations):
     """
-    Return the options of a package, as `colcon build` makes them.
+    Return the options of each planned package, as `colcon build` does.
 
     The command line's values, updated with the package's metadata
     (`colcon.meta`, `colcon.pkg`): a list there extends the list of the
@@ -126,14 +126,19 @@ def package_options(args, settings, descriptor, destinations):
 
     :param destinations: {option name: argparse destination} of the
       build types' options
+    :returns: {name: PackageOptions}
     """
-    options = PackageOptions(run_tests=settings.run_tests)
-    for destination in destinations.values():
-        update_object(
-            options, destination, getattr(args, destination, None),
-            descriptor.name, 'deb', 'command line')
-        if destination in descriptor.metadata:
+    options = {}
+    for planned in plan.packages:
+        descriptor = planned.descriptor
+        package = PackageOptions(run_tests=settings.run_tests)
+        for destination in destinations.values():
             update_object(
-                options, destination, descriptor.metadata[destination],
-                descriptor.name, 'deb', 'package metadata')
+                package, destination, getattr(args, destination, None),
+                descriptor.name, 'deb', 'command line')
+            if destination in descriptor.metadata:
+                update_object(
+                    package, destination, descriptor.metadata[destination],
+                    descriptor.name, 'deb', 'package metadata')
+        options[planned.name] = package
     return options

@@ -217,9 +217,7 @@ class DebVerb(VerbExtensionPoint):
             prefix=settings.prefix, revision=settings.revision,
             with_tests=settings.run_tests,
             version_suffix=settings.version_suffix)
-        options = {
-            p.name: package_options(args, settings, p.descriptor, destinations)
-            for p in plan.packages}
+        options = package_options(args, settings, plan, destinations)
         cache = DebCache(settings.cache_dir, settings.cache)
         if args.dry_run:
             states = cache_states(plan, settings, options, cache)
