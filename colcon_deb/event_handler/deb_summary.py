@@ -4,9 +4,9 @@
 """What became of each package and engine of a `deb` run, at its end."""
 
 from colcon_deb.event_handler.run_record import FAILED
-from colcon_deb.event_handler.run_record import output_path
 from colcon_deb.event_handler.run_record import RecordingEventHandler
 from colcon_deb.repository import Repository
+from colcon_deb.settings import deb_base_of
 
 
 class DebSummaryEventHandler(RecordingEventHandler):
@@ -20,7 +20,7 @@ class DebSummaryEventHandler(RecordingEventHandler):
     PRIORITY = 40
 
     def at_end(self):  # noqa: D102
-        repository = Repository(output_path(self.context, ''))
+        repository = Repository(deb_base_of(self.context.args))
         lines = summary_lines(self.record) + [
             f'APT source: {repository.apt_source_line()}']
         print('\n'.join(lines), flush=True)
