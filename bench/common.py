@@ -8,8 +8,10 @@ import subprocess
 import sys
 import time
 
-# the rules of the system keys the benchmarks use, kept with the tests
-ROSDEP_RULES = Path(__file__).resolve().parents[1] / 'test' / 'rosdep'
+# the tests' folder: the benchmarks use its rules and workspaces
+TESTS = Path(__file__).resolve().parents[1] / 'test'
+# the rules of the system keys the benchmarks use
+ROSDEP_RULES = TESTS / 'rosdep'
 DISTRO = 'noetic'
 BASE_IMAGE = 'debian:bookworm'
 

@@ -163,7 +163,7 @@ class PackageJob:
         Only the download may reach the package mirror; the build container
         installs from what was downloaded.  Without anything to download
         (workspace debs, packages the image has), there is no download.
-        Only the workspace debs it installs go into the containers.
+        Only the build container gets the workspace debs it unpacks.
         """
         run = self.run
         timeout = run.settings.package_timeout
@@ -178,16 +178,13 @@ class PackageJob:
             jobs=await _in_thread(engine.cpus))
         repo = out / 'repo'
         run.repository.link_debs(workspace_debs, repo)
-        archives = out / 'archives'
-        archives.mkdir()
-        folders = [
-            Folder(repo, Mount.REPO),
-            Folder(archives, Mount.ARCHIVES, writable=True)]
+        archives = Folder(out / 'archives', Mount.ARCHIVES, writable=True)
+        archives.host_path.mkdir()
         if missing:
             outcome = await self._run(engine, ContainerSpec(
                 image=run.image,
                 command=['python3', contract.BUILD_SCRIPT, contract.DOWNLOAD],
-                folders=folders, network=True, **self._common(spec)),
+                folders=[archives], network=True, **self._common(spec)),
                 deadline)
             if outcome.reason:
                 return outcome
@@ -196,7 +193,8 @@ class PackageJob:
         outcome = await self._run(engine, ContainerSpec(
             image=run.image,
             command=['python3', contract.BUILD_SCRIPT, contract.BUILD],
-            folders=folders + [
+            folders=[
+                archives, Folder(repo, Mount.REPO),
                 Folder(Path(self.args.path), Mount.SOURCE),
                 Folder(debs, Mount.OUT, writable=True)],
             network=False, hostname='colcon-deb', **self._common(spec)),
