@@ -13,6 +13,7 @@ pack the deb with dpkg-deb.  The mounts are those of contract.Mount.  Only
 the Python standard library is used.
 """
 
+from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 import hashlib
 import os
@@ -43,6 +44,7 @@ APT_OPTIONS = list(APT_RETRIES)
 APT_ENV = dict(os.environ, DEBIAN_FRONTEND='noninteractive')
 # tar's own rules where Python has extraction filters: no member outside /
 TAR_FILTER = {'filter': 'tar'} if hasattr(tarfile, 'tar_filter') else {}
+UNPACKING_THREADS = 4
 
 
 class StepFailed(Exception):
@@ -131,8 +133,10 @@ def install_dependencies(spec):
     if spec.workspace_debs:
         print(f'+ unpacking {len(spec.workspace_debs)} workspace debs',
               flush=True)
-        for name in spec.workspace_debs:
-            unpack_deb(REPO / name)
+        # creating files waits on the disk: a few at a time wait together
+        with ThreadPoolExecutor(UNPACKING_THREADS) as threads:
+            list(threads.map(
+                unpack_deb, (REPO / name for name in spec.workspace_debs)))
 
 
 def unpack_deb(deb):
@@ -185,7 +189,7 @@ def build_environment(spec):
     prefix setup template of colcon-deb adds the same variables for the
     workspace debs installed there.
     """
-    script = Path('/tmp/colcon-deb/setup.sh')
+    script = Path(contract.WORK_FOLDER) / 'setup.sh'
     script.parent.mkdir(parents=True, exist_ok=True)
     script.write_text(fill_template(
         (WORKSPACE_TEMPLATES / 'setup.sh').read_text(), prefix=spec.prefix,

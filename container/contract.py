@@ -207,14 +207,16 @@ class JobSpec(Message):
         return stage_root(self.deb_name)
 
 
-# the build's own folders in the container; fixed, so that they do not
-# show in what the build produces
-BUILD_FOLDER = '/tmp/colcon-deb/build'
-PACKAGING_FOLDER = '/tmp/colcon-deb/packaging'
+# the build's own folders in the container, all in WORK_FOLDER, which the
+# host gives the build container as a scratch volume; fixed, so that they
+# do not show in what the build produces
+WORK_FOLDER = '/tmp/colcon-deb'
+BUILD_FOLDER = f'{WORK_FOLDER}/build'
+PACKAGING_FOLDER = f'{WORK_FOLDER}/packaging'
 # the build's private, writable copy of Mount.SOURCE: builds that write
 # next to their sources (egg-info, generated code) work, and the user's
 # source folder is never changed
-SOURCE_FOLDER = '/tmp/colcon-deb/src'
+SOURCE_FOLDER = f'{WORK_FOLDER}/src'
 
 
 def stage_root(deb_name):

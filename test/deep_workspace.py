@@ -24,11 +24,11 @@ def dependencies(names, index):
 
 
 def expected_value(index):
-    """Return what `deep_<index>_value` prints."""
+    """Return what `deep_<index>_value` prints (unsigned, so modulo 2**32)."""
     values = []
     for i in range(index + 1):
         values.append(1 + sum(values[j] for j in (i - 1, i - 3) if j >= 0))
-    return values[index]
+    return values[index] % 2 ** 32
 
 
 def generate_workspace(root, count):
@@ -86,17 +86,21 @@ def write_cmake_code(folder, name, depends):
         f'install(EXPORT {name}Targets NAMESPACE {name}:: '
         f'DESTINATION share/{name}/cmake)\n'
         f'install(FILES {name}Config.cmake DESTINATION share/{name}/cmake)\n')
+    # included once, as ament's config files are: the diamonds would otherwise
+    # load each config file a number of times growing exponentially
     found = ''.join(f'find_dependency({d})\n' for d in depends)
     (folder / f'{name}Config.cmake').write_text(
+        f'if(_{name}_CONFIG_INCLUDED)\n  return()\nendif()\n'
+        f'set(_{name}_CONFIG_INCLUDED TRUE)\n'
         f'include(CMakeFindDependencyMacro)\n{found}'
         f'include(${{CMAKE_CURRENT_LIST_DIR}}/{name}Targets.cmake)\n')
     (folder / 'include' / name / f'{name}.hpp').write_text(
-        f'#pragma once\nint {name}();\n')
+        f'#pragma once\nunsigned {name}();\n')
     includes = ''.join(f'#include <{d}/{d}.hpp>\n' for d in depends)
     calls = ' + '.join([f'{d}()' for d in depends] + ['1'])
     (folder / 'src' / f'{name}.cpp').write_text(
         f'#include <{name}/{name}.hpp>\n{includes}'
-        f'int {name}() {{ return {calls}; }}\n')
+        f'unsigned {name}() {{ return {calls}; }}\n')
     (folder / 'src' / 'value.cpp').write_text(
         f'#include <cstdio>\n#include <{name}/{name}.hpp>\n'
-        f'int main() {{ std::printf("{name} %d\\n", {name}()); }}\n')
+        f'int main() {{ std::printf("{name} %u\\n", {name}()); }}\n')

@@ -3,8 +3,10 @@
 
 from colcon_deb.docker.engine import _pass_lines
 from colcon_deb.docker.engine import _short_reason
+from colcon_deb.docker.engine import ContainerSpec
 from colcon_deb.docker.engine import DockerEngine
 from colcon_deb.docker.engine import EngineError
+from docker_helpers import BASE_IMAGE
 import pytest
 
 
@@ -51,3 +53,22 @@ def test_unknown_docker_context_is_an_engine_error(monkeypatch, tmp_path):
 ])
 def test_short_reason(error, reason):
     assert _short_reason(Exception(error)) == reason
+
+
+@pytest.mark.docker
+def test_scratch_folders_are_volumes_that_go_with_the_container(
+        docker_engine):
+    before = {volume.id for volume in docker_engine.volumes.list()}
+    lines = []
+    result = DockerEngine().run(
+        ContainerSpec(
+            image=BASE_IMAGE, network=False, scratch=['/scratch'],
+            command=['sh', '-c', 'grep " /scratch " /proc/mounts && '
+                     'touch /scratch/made && ls /scratch']),
+        on_stdout=lines.append, on_stderr=lines.append)
+    output = b''.join(lines).decode()
+    assert result.exit_code == 0, output
+    # a mount of its own, not the container's layer, and writable
+    assert ' /scratch ' in output
+    assert 'made' in output
+    assert {volume.id for volume in docker_engine.volumes.list()} == before

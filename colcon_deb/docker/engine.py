@@ -71,6 +71,11 @@ class ContainerSpec:
     cpus: float = None
     # a fixed host name keeps it out of what the build produces
     hostname: str = None
+    # paths the container writes much and nobody keeps: each is a volume of
+    # its own, which bypasses the image's storage driver (creating a file
+    # there can cost twenty times more) and goes with the container; a
+    # volume starts with what the image has at its path (a copy)
+    scratch: list = field(default_factory=list)
 
 
 @dataclass
@@ -285,6 +290,7 @@ class DockerEngine:
                 target=f.container_path, source=str(f.host_path),
                 type='bind', read_only=not f.writable)
             for f in spec.folders] if self.is_local else []
+        mounts += [Mount(target=path, source=None) for path in spec.scratch]
         limits = {}  # and other settings that are not always given
         if spec.memory:
             # no swap beyond the limit: the limit is what the build gets
@@ -351,7 +357,8 @@ class DockerEngine:
     def _remove_container(self, container):
         import docker
         try:
-            container.remove(force=True)
+            # with its scratch volumes
+            container.remove(force=True, v=True)
         except docker.errors.NotFound:
             pass
         except Exception as e:  # noqa: B902

@@ -197,7 +197,8 @@ class PackageJob:
                 archives, Folder(repo, Mount.REPO),
                 Folder(Path(self.args.path), Mount.SOURCE),
                 Folder(debs, Mount.OUT, writable=True)],
-            network=False, hostname='colcon-deb', **self._common(spec)),
+            network=False, hostname='colcon-deb',
+            scratch=[contract.WORK_FOLDER], **self._common(spec)),
             deadline)
         outcome.deb_folder = debs
         return outcome
