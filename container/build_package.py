@@ -123,8 +123,9 @@ def install_dependencies(spec):
 
     apt installs the system packages the image lacks (`install` names
     those of the workspace debs too); the workspace debs are then unpacked
-    over the image, which costs a millisecond a deb where `dpkg --install`
-    costs tens: a late package of a deep workspace needs hundreds.
+    over the image.  That costs what creating their files costs, where
+    `dpkg --install` adds tens of milliseconds a deb for its database: a
+    late package of a deep workspace needs hundreds of debs.
     """
     if (ARCHIVES / 'lists').is_dir():
         APT_OPTIONS.extend(('-o', f"Dir::State::Lists={ARCHIVES / 'lists'}"))
