@@ -8,8 +8,10 @@ import subprocess
 import sys
 import time
 
-# the tests' folder: the benchmarks use its rules and workspaces
+# the tests' folder: the benchmarks use its rules and workspaces, whose
+# modules (deep_workspace) are importable once this module is imported
 TESTS = Path(__file__).resolve().parents[1] / 'test'
+sys.path.append(str(TESTS))
 # the rules of the system keys the benchmarks use
 ROSDEP_RULES = TESTS / 'rosdep'
 DISTRO = 'noetic'

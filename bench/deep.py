@@ -31,14 +31,11 @@ import sys
 import tempfile
 
 from common import colcon_deb_command
-from common import TESTS
 from common import timed
 from compare import builder_image
 from compare import floor
+from deep_workspace import generate_workspace
 import docker
-
-sys.path.insert(0, str(TESTS))
-from deep_workspace import generate_workspace  # noqa: E402 I100 I202
 
 # each package's own phase that is not colcon deb's cost
 BUILD_PHASE = 'build'

@@ -27,6 +27,7 @@ import time
 from common import colcon_deb_command
 from common import run
 from common import timed
+from deep_workspace import write_manifest
 
 # the run phase of rosdep and the cache keys, from the run's report.json
 RESOLVING_DEPENDENCIES = 'resolving dependencies'
@@ -87,16 +88,7 @@ def generate_workspace(root, count):
         if index % 5 == 0 and index > 1:
             depends.append(f'bench_{index // 2:03d}')
         folder = root / name
-        folder.mkdir(parents=True, exist_ok=True)
-        lines = ''.join(f'  <depend>{d}</depend>\n' for d in depends)
-        (folder / 'package.xml').write_text(
-            '<?xml version="1.0"?>\n<package format="3">\n'
-            f'  <name>{name}</name>\n  <version>1.0.0</version>\n'
-            f'  <description>Benchmark package {index}.</description>\n'
-            '  <maintainer email="b@example.org">Bench</maintainer>\n'
-            f'  <license>Apache-2.0</license>\n{lines}'
-            '  <export><build_type>cmake</build_type></export>\n'
-            '</package>\n')
+        write_manifest(folder, name, depends)
         (folder / 'CMakeLists.txt').write_text(
             f'cmake_minimum_required(VERSION 3.10)\nproject({name} NONE)\n'
             f'install(FILES package.xml DESTINATION share/{name})\n')

@@ -57,8 +57,8 @@ def write_manifest(folder, name, depends, build_type='cmake'):
     (folder / 'package.xml').write_text(
         '<?xml version="1.0"?>\n<package format="3">\n'
         f'  <name>{name}</name>\n  <version>1.0.0</version>\n'
-        f'  <description>Deep workspace package {name}.</description>\n'
-        '  <maintainer email="d@example.org">Deep</maintainer>\n'
+        f'  <description>Generated package {name}.</description>\n'
+        '  <maintainer email="g@example.org">Generated</maintainer>\n'
         f'  <license>Apache-2.0</license>\n{tags}'
         f'  <export><build_type>{build_type}</build_type></export>\n'
         '</package>\n')
