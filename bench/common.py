@@ -3,9 +3,11 @@
 
 """What the benchmarks share: the colcon deb command and timed commands."""
 
+import os
 from pathlib import Path
 import subprocess
 import sys
+import tempfile
 import time
 
 # the tests' folder: the benchmarks use its rules and workspaces, whose
@@ -39,6 +41,24 @@ def run(cmd, cwd):
 
 def timed(cmd, cwd):
     """Return how many seconds a command took."""
+    return timed_with_peak_memory(cmd, cwd)[0]
+
+
+def timed_with_peak_memory(cmd, cwd):
+    """
+    Return how many seconds a command took and its peak memory in MiB.
+
+    The peak is the largest resident set of the command's process and of
+    the processes it waited for, as the kernel counts it (wait4).
+    """
     started = time.monotonic()
-    run(cmd, cwd)
-    return time.monotonic() - started
+    with tempfile.TemporaryFile() as output:
+        process = subprocess.Popen(
+            cmd, cwd=cwd, stdout=output, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.monotonic() - started
+        if os.waitstatus_to_exitcode(status):
+            output.seek(0)
+            text = output.read().decode(errors='replace')
+            sys.exit(f"'{' '.join(cmd[:2])}' failed:\n{text[-3000:]}")
+    return seconds, usage.ru_maxrss / 1024

@@ -8,7 +8,8 @@ Time a no-op `colcon deb` on a generated workspace next to `colcon list`.
 A no-op run (nothing changed since the last run) must cost little more
 than colcon's own discovery: the target is within 3 s of `colcon list`.
 Both are timed in the same run of this script, on the same workspace, and
-compared; the machine's noise is in both.
+compared; the machine's noise is in both.  The peak memory of the no-op
+run's process is printed too.
 
 Usage: bench/noop_cache.py [--packages 100] [--repeat 3] [--keep DIR]
 Needs: Docker with the base image (default debian:bookworm), colcon-deb,
@@ -27,6 +28,7 @@ import time
 from common import colcon_deb_command
 from common import run
 from common import timed
+from common import timed_with_peak_memory
 from deep_workspace import write_manifest
 
 # the run phase of rosdep and the cache keys, from the run's report.json
@@ -51,19 +53,21 @@ def main():
     cold = time.monotonic() - started
     report = json.loads((workspace / 'deb' / 'report.json').read_text())
     resolving = report['run']['phases'].get(RESOLVING_DEPENDENCIES, 0)
-    noop = [timed(deb, workspace) for _ in range(args.repeat)]
+    noop, peaks = zip(*(
+        timed_with_peak_memory(deb, workspace) for _ in range(args.repeat)))
     listing = [timed(['colcon', 'list'], workspace)
                for _ in range(args.repeat)]
 
     deb_time, list_time = statistics.median(noop), statistics.median(listing)
     print(f'{args.packages} packages, median of {args.repeat} runs each')
-    print('| measurement | seconds |')
+    print('| measurement | value |')
     print('|---|---|')
-    print(f'| cold colcon deb (fills the cache) | {cold:.1f} |')
-    print(f'| its phase "{RESOLVING_DEPENDENCIES}" | {resolving:.2f} |')
-    print(f'| no-op colcon deb | {deb_time:.2f} |')
-    print(f'| colcon list | {list_time:.2f} |')
-    print(f'| difference | {deb_time - list_time:.2f} |')
+    print(f'| cold colcon deb (fills the cache) | {cold:.1f} s |')
+    print(f'| its phase "{RESOLVING_DEPENDENCIES}" | {resolving:.2f} s |')
+    print(f'| no-op colcon deb | {deb_time:.2f} s |')
+    print(f'| its peak memory | {max(peaks):.0f} MiB |')
+    print(f'| colcon list | {list_time:.2f} s |')
+    print(f'| difference | {deb_time - list_time:.2f} s |')
     print(f'| ratio no-op / list | {deb_time / list_time:.2f} |')
     target = deb_time - list_time <= 3
     print(f'target (within 3 s of colcon list): '
