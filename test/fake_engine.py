@@ -18,6 +18,7 @@ from colcon_deb.container.contract import Mount
 from colcon_deb.docker.engine import EngineError
 from colcon_deb.docker.engine import EngineUnreachable
 from colcon_deb.docker.engine import RunResult
+from debian.deb822 import Deb822
 
 # what a scripted outcome of a build container looks like to the task
 OUTCOMES = {
@@ -112,10 +113,12 @@ class FakeEngine:
     def _make_deb(spec, out):
         root = out / 'root'
         (root / 'DEBIAN').mkdir(parents=True)
-        (root / 'DEBIAN' / 'control').write_text(
+        control = Deb822(
             spec.control.replace(contract.ARCHITECTURE_PLACEHOLDER, 'all'))
+        (root / 'DEBIAN' / 'control').write_text(control.dump())
+        # named as build_package.py names it
         subprocess.run(
             ['dpkg-deb', '--root-owner-group', '--build', str(root),
-             str(out / f'{spec.deb_name}.deb')],
+             str(out / f"{spec.deb_name}_{control['Version']}_all.deb")],
             check=True, stdout=subprocess.DEVNULL)
         subprocess.run(['rm', '-r', str(root)], check=True)

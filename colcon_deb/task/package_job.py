@@ -19,6 +19,8 @@ from colcon_core.event.output import StdoutLine
 from colcon_deb.container import contract
 from colcon_deb.container.contract import Mount
 from colcon_deb.container.contract import Phase
+from colcon_deb.debian.built_deb import take_built_deb
+from colcon_deb.debian.built_deb import UnexpectedOutput
 from colcon_deb.docker.engine import ContainerSpec
 from colcon_deb.docker.engine import EngineError
 from colcon_deb.docker.engine import Folder
@@ -29,6 +31,7 @@ from colcon_deb.event import PackageCached
 from colcon_deb.event import PackageFailure
 from colcon_deb.event import PackageRetry
 from colcon_deb.task import BuildTarget
+from debian.deb822 import Deb822
 
 
 @dataclass
@@ -77,15 +80,25 @@ class PackageJob:
             outcome = await self._build_with_retries(work)
             if outcome.reason:
                 return self._fail(outcome.reason)
+            try:
+                deb = self._take_deb(outcome.deb_folder)
+            except UnexpectedOutput as e:
+                return self._fail(str(e))
             self.progress(Phase.PUBLISH)
-            for deb in sorted(outcome.deb_folder.glob('*.deb')):
-                run.cache.store(key, deb)
-                size = deb.stat().st_size
-                path = run.repository.replace_package(deb)
-                self.post(DebPublished(self.name, str(path), size))
+            run.cache.store(key, deb)
+            size = deb.stat().st_size
+            path = run.repository.replace_package(deb)
+            self.post(DebPublished(self.name, str(path), size))
         finally:
             shutil.rmtree(work, ignore_errors=True)
         return 0
+
+    def _take_deb(self, folder):
+        """Take the deb the plan expects from what the container left."""
+        return take_built_deb(
+            folder, package=self.args.deb_name,
+            version=Deb822(self.args.control)['Version'],
+            architectures=(self.run.target.architecture, 'all'))
 
     def _reuse(self, cached):
         """Publish the cached deb; no container starts."""

@@ -1,0 +1,86 @@
+# Copyright 2026 colcon-deb developers
+# Licensed under the Apache License, Version 2.0
+
+"""
+Take the deb a package's container built, and nothing else.
+
+A package's build is untrusted: whatever it leaves in its output folder
+(more debs, a deb of another package, a symlink to a host file, a device
+node or a FIFO) must not be published, cached or even opened.  The host
+knows what to expect (the plan's name and version, the target's
+architecture or `all`) and takes one regular file that is exactly that.
+"""
+
+from contextlib import closing
+import os
+from pathlib import Path
+import stat
+import tarfile
+
+from debian.arfile import ArError
+from debian.debfile import DebError
+from debian.debfile import DebFile
+
+
+class UnexpectedOutput(ValueError):
+    """The output folder holds something other than the expected deb."""
+
+
+def take_built_deb(folder, *, package, version, architectures):
+    """
+    Return the one deb in `folder` that the plan expects.
+
+    Nothing in the folder is followed: entries are looked at with lstat
+    and the deb is opened with O_NOFOLLOW, so a symlink, a device or a FIFO
+    is named, never read.
+
+    :param package: the expected Package field
+    :param version: the expected Version field
+    :param architectures: the Architecture values the deb may have
+    :raises UnexpectedOutput: with one line saying what was found
+    """
+    folder = Path(folder)
+    expected = {
+        f'{package}_{version}_{architecture}.deb'
+        for architecture in architectures}
+    entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    unexpected = [e.name for e in entries if e.name not in expected]
+    if unexpected:
+        raise UnexpectedOutput(
+            'its build left unexpected files in its output folder: '
+            + ', '.join(_printable(name) for name in unexpected[:5])
+            + (' ...' if len(unexpected) > 5 else ''))
+    if not entries:
+        raise UnexpectedOutput('its build left no deb')
+    entry = entries[0]
+    mode = entry.stat(follow_symlinks=False).st_mode
+    if not stat.S_ISREG(mode):
+        raise UnexpectedOutput(
+            f"its build left '{entry.name}', which is not a regular file")
+    control = _control(folder / entry.name)
+    found = (
+        control.get('Package'), control.get('Version'),
+        control.get('Architecture'))
+    if found[:2] != (package, version) or found[2] not in architectures:
+        raise UnexpectedOutput(
+            f"its deb '{entry.name}' says Package {found[0]}, Version "
+            f'{found[1]}, Architecture {found[2]}')
+    return folder / entry.name
+
+
+def _control(path):
+    """Read the control fields of a deb, following no link to it."""
+    descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    with os.fdopen(descriptor, 'rb') as f:
+        try:
+            with closing(DebFile(fileobj=f)) as deb:
+                return deb.debcontrol()
+        except (ArError, DebError, tarfile.TarError, EOFError, KeyError,
+                OSError, ValueError) as e:
+            raise UnexpectedOutput(
+                f"its deb '{path.name}' cannot be read: {e}") from None
+
+
+def _printable(name):
+    """Show a file name the container chose without its control bytes."""
+    return repr(name) if not name.isprintable() else f"'{name}'"
