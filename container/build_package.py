@@ -20,6 +20,7 @@ import os
 from pathlib import Path
 import shlex
 import shutil
+import stat
 import subprocess
 import sys
 import tarfile
@@ -218,12 +219,29 @@ def build(spec, env):
     here each is a command in the prefix's environment.  They build from a
     copy of the source that they may write to.
     """
-    shutil.copytree(SOURCE, contract.SOURCE_FOLDER, symlinks=True)
+    shutil.copytree(
+        SOURCE, contract.SOURCE_FOLDER, symlinks=True, ignore=special_files)
     BUILD.mkdir(parents=True, exist_ok=True)
     for step in spec.steps:
         call(step.argv, contract.EXIT_BUILD, cwd=step.cwd,
              env=dict(env, **step.env))
     return Path(spec.stage_root)
+
+
+def special_files(folder, names):
+    """
+    Name the FIFOs, sockets and devices of a source folder.
+
+    Copying would open them (a FIFO waits for a writer forever); the host
+    leaves them out of the package's cache key too.
+    """
+    copied = (stat.S_ISREG, stat.S_ISDIR, stat.S_ISLNK)
+    special = set()
+    for name in names:
+        mode = os.lstat(os.path.join(folder, name)).st_mode
+        if not any(kind(mode) for kind in copied):
+            special.add(name)
+    return special
 
 
 def package(spec, stage_root):

@@ -4,6 +4,8 @@
 """The cache keys of a plan's packages and the digest of their sources."""
 
 import os
+import signal
+import socket
 
 from colcon_deb.cache import CacheKey
 from colcon_deb.cache import DebCache
@@ -116,6 +118,33 @@ def test_newest_mtime(source):
     assert source_digest(source)[1] == 1_700_000_000
     os.utime(source / 'package.xml', (1_800_000_000, 1_800_000_000))
     assert source_digest(source)[1] == 1_800_000_000
+
+
+def test_fifos_and_sockets_are_left_out_never_opened(source):
+    before = source_digest(source)[0]
+    os.mkfifo(source / 'src' / 'pipe')
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(str(source / 'src' / 'socket'))
+    # opening the FIFO would wait for a writer: fail instead of hanging
+    previous = signal.signal(signal.SIGALRM, waited_too_long)
+    signal.alarm(20)
+    try:
+        assert source_digest(source)[0] == before
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+        server.close()
+
+
+def waited_too_long(signum, frame):
+    raise TimeoutError('source_digest waited on a special file')
+
+
+def test_file_names_need_not_be_utf8(source):
+    before = source_digest(source)[0]
+    name = os.fsdecode(b'caf\xe9.txt')
+    (source / name).write_text('not UTF-8 in its name\n')
+    assert source_digest(source)[0] != before
 
 
 def test_empty_folder(tmp_path):

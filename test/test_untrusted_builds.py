@@ -8,8 +8,12 @@ Its CMake install step leaves a fake `libc-bin` deb and a symlink to a
 root-only host file in its output folder, next to its own deb: the
 package fails with one line naming them, and neither they nor its own deb
 reach the repository or the cache; the honest package beside it is
-published.
+published, although its source folder has a FIFO and a socket in it,
+which neither the host nor its container may open.
 """
+
+import os
+import socket
 
 from colcon_deb.container.contract import Mount
 from debian.deb822 import Packages
@@ -45,9 +49,16 @@ def test_a_build_cannot_publish_extra_debs_or_links(docker_engine, tmp_path):
         'install(CODE "execute_process(COMMAND sh '
         '${CMAKE_CURRENT_SOURCE_DIR}/leave.sh)")\n')
     (workspace / 'hostile' / 'leave.sh').write_text(LEAVE)
-    completed = colcon_deb(
-        workspace, '--continue-on-error', '--parallel-workers', '2',
-        check=False)
+    os.mkfifo(workspace / 'honest' / 'pipe')
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(str(workspace / 'honest' / 'socket'))
+    try:
+        # opening the FIFO would wait forever: a timeout ends that
+        completed = colcon_deb(
+            workspace, '--continue-on-error', '--parallel-workers', '2',
+            '--package-timeout', '300', '--retries', '0', check=False)
+    finally:
+        server.close()
     assert completed.returncode != 0
     assert (
         "'hostile' failed: its build left unexpected files in its output "

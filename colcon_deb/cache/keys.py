@@ -6,6 +6,7 @@
 import hashlib
 import os
 from pathlib import Path
+import stat
 
 from colcon_deb import __version__
 from colcon_deb.cache import CacheKey
@@ -90,14 +91,20 @@ def source_digest(path):
             if name.endswith('.pyc'):
                 continue
             file_path = Path(root) / name
-            relative = file_path.relative_to(path).as_posix()
-            stat = file_path.lstat()
-            newest = max(newest, int(stat.st_mtime))
-            if file_path.is_symlink():
-                content = b'link:' + os.readlink(file_path).encode()
-            else:
+            mode = file_path.lstat()
+            if stat.S_ISLNK(mode.st_mode):
+                content = b'link:' + os.fsencode(os.readlink(file_path))
+            elif stat.S_ISREG(mode.st_mode):
                 content = file_sha256(file_path).encode()
-                if stat.st_mode & 0o111:
+                if mode.st_mode & 0o111:
                     content += b':x'
-            hash_.update(relative.encode() + b'\0' + content + b'\0')
+            else:
+                # a FIFO, socket or device: no build reads it (the build's
+                # copy of the source leaves it out), and opening a FIFO
+                # would wait for a writer forever
+                continue
+            newest = max(newest, int(mode.st_mtime))
+            # os.fsencode: file names need not be UTF-8
+            relative = os.fsencode(file_path.relative_to(path).as_posix())
+            hash_.update(relative + b'\0' + content + b'\0')
     return hash_.hexdigest(), newest
