@@ -74,6 +74,7 @@ class Settings:
         if numbers['retries'] < 0 or numbers['deb_revision'] < 0:
             raise RuntimeError(
                 '--retries and --deb-revision cannot be negative')
+        check_limits(args, numbers['retry_delay'])
         try:
             docker_engines(args.docker_host)
         except ValueError as e:
@@ -102,6 +103,33 @@ class Settings:
             cpus=args.cpus,
             min_free_space=min_free_space,
             wait_for_lock=args.wait_for_lock)
+
+
+def check_limits(args, retry_delay):
+    """
+    Check the limits of a build before any is started.
+
+    Docker would refuse them only when the first container is made, and
+    a negative time would pass unnoticed.
+
+    :raises RuntimeError: naming the option that is wrong
+    """
+    if args.package_timeout is not None and args.package_timeout < 0:
+        raise RuntimeError('--package-timeout cannot be negative')
+    if retry_delay < 0:
+        raise RuntimeError('--retry-delay cannot be negative')
+    if args.cpus is not None and args.cpus <= 0:
+        raise RuntimeError('--cpus must be more than 0')
+    if args.memory is not None:
+        from docker.errors import DockerException
+        from docker.utils import parse_bytes
+        try:
+            size = parse_bytes(args.memory)
+        except DockerException:
+            size = 0
+        if size <= 0:
+            raise RuntimeError(
+                f"--memory '{args.memory}' is no size like 512m or 4g")
 
 
 def deb_base_of(args):

@@ -150,7 +150,8 @@ def test_dependency_cycle_is_one_line(tmp_path):
 def test_bad_option_values_are_one_line(tmp_path):
     workspace = copy_workspace(tmp_path / 'ws')
     for option in (['--min-free-space', 'lots'], ['--retries', '-1'],
-                   ['--docker-host', 'tcp://builder=0']):
+                   ['--docker-host', 'tcp://builder=0'], ['--memory', 'abc'],
+                   ['--package-timeout', '-1']):
         line = one_error_line(
             workspace, 'deb', '--ros-distro', 'noetic', *option)
         assert option[0] in line
