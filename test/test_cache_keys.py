@@ -3,12 +3,14 @@
 
 """The cache keys of a plan's packages and the digest of their sources."""
 
+import json
 import os
 import signal
 import socket
 
 from colcon_deb.cache import CacheKey
 from colcon_deb.cache import DebCache
+from colcon_deb.cache import file_sha256
 from colcon_deb.cache.keys import package_keys
 from colcon_deb.cache.keys import source_digest
 from colcon_deb.dependency_resolution import Resolution
@@ -276,3 +278,40 @@ def test_dependency_outside_the_plan_uses_its_last_key(chain):
     assert unknown['b'].dependencies == {'a': 'unknown'}
     assert unknown['b'].own == keys['b'].own
     assert unknown['b'].full != keys['b'].full
+
+
+@pytest.mark.parametrize('broken', [
+    {'sha256': None}, {'deb': '../elsewhere/x.deb'}, {'deb': 5},
+    {'deb': '/etc/hosts'}])
+def test_a_broken_cache_entry_is_a_miss(tmp_path, broken):
+    cache = DebCache(tmp_path / 'cache')
+    key = CacheKey(
+        package='core', version='1.0.0', source='s', configuration='c',
+        resolution='r')
+    deb = tmp_path / 'core.deb'
+    deb.write_bytes(b'a deb')
+    cache.store(key, deb)
+    assert cache.lookup(key) is not None
+    entry_path = cache.folder / 'core' / f'{key.full}.json'
+    entry = json.loads(entry_path.read_text())
+    entry.update(broken)
+    entry = {k: v for k, v in entry.items() if v is not None}
+    entry_path.write_text(json.dumps(entry))
+    assert cache.lookup(key) is None
+
+
+def test_a_cache_entry_cannot_name_a_file_outside_its_folder(tmp_path):
+    cache = DebCache(tmp_path / 'cache')
+    key = CacheKey(
+        package='core', version='1.0.0', source='s', configuration='c',
+        resolution='r')
+    deb = tmp_path / 'core.deb'
+    deb.write_bytes(b'a deb')
+    cache.store(key, deb)
+    outside = tmp_path / 'outside.deb'
+    outside.write_bytes(b'not the cache')
+    entry_path = cache.folder / 'core' / f'{key.full}.json'
+    entry = json.loads(entry_path.read_text())
+    entry.update(deb='../../outside.deb', sha256=file_sha256(outside))
+    entry_path.write_text(json.dumps(entry))
+    assert cache.lookup(key) is None

@@ -122,8 +122,8 @@ class DebCache:
             entry = self._find_own(key)
         if entry is None:
             return None
-        deb = self.folder / key.package / entry['deb']
-        if not _has_checksum(deb, entry['sha256']):
+        deb = _entry_deb(self.folder / key.package, entry)
+        if deb is None or not _has_checksum(deb, entry['sha256']):
             logger.warning(
                 f"cached deb of '{key.package}' is missing or corrupt; "
                 'building it again')
@@ -187,6 +187,20 @@ def file_sha256(path):
         for chunk in iter(lambda: f.read(1 << 20), b''):
             hash_.update(chunk)
     return hash_.hexdigest()
+
+
+def _entry_deb(folder, entry):
+    """
+    Return the deb an entry names, or None for an entry that is broken.
+
+    A broken entry (edited, half-written by another tool) is a miss: its
+    deb must be a file of the entry's own folder, with a checksum.
+    """
+    name, sha256 = entry.get('deb'), entry.get('sha256')
+    if not isinstance(name, str) or not isinstance(sha256, str) or \
+            Path(name).name != name or not name.endswith('.deb'):
+        return None
+    return folder / name
 
 
 def _has_checksum(path, sha256):
