@@ -95,11 +95,17 @@ def phase_line(name):
 
 
 def announced_phase(line):
-    """Return the phase an output line (bytes) announces, or None."""
+    """
+    Return the phase an output line (bytes) announces, or None.
+
+    The build's own output can hold the marker too: only the name of a
+    phase counts, anything else is output like any other line.
+    """
     marker = PHASE_MARKER.encode()
     if not line.startswith(marker):
         return None
-    return line[len(marker):].decode(errors='replace').strip()
+    name = line[len(marker):].decode(errors='replace').strip()
+    return name if name in PACKAGE_PHASES else None
 
 
 @dataclass(frozen=True)
