@@ -214,7 +214,7 @@ def test_report_run_totals_and_configuration(report):
         'ros_distro': 'humble', 'base_image': None, 'install_prefix': None,
         'deb_revision': 2, 'parallel_workers': 2, 'retries': 1,
         'package_timeout': 8.0, 'memory': '4g', 'cpus': 1.5,
-        'cmake_args': ['-DX=1'], 'run_tests': False,
+        'cmake_args': ['-DX=<hidden>'], 'run_tests': False,
         'continue_on_error': True}
 
 

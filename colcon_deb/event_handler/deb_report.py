@@ -143,7 +143,21 @@ def configuration(args):
         except (TypeError, ValueError):
             continue
         options[key] = value
+    if options.get('cmake_args'):
+        options['cmake_args'] = [
+            hide_value(arg) for arg in options['cmake_args']]
     return options
+
+
+def hide_value(argument):
+    """
+    Keep the name of a `NAME=value` argument, not its value.
+
+    The report is published with the debs, and values given to CMake can
+    be secrets (tokens, passwords of package mirrors).
+    """
+    name, sep, _ = argument.partition('=')
+    return f'{name}=<hidden>' if sep else argument
 
 
 def seconds(value):
