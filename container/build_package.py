@@ -232,8 +232,9 @@ def special_files(folder, names):
     """
     Name the FIFOs, sockets and devices of a source folder.
 
-    Copying would open them (a FIFO waits for a writer forever); the host
-    leaves them out of the package's cache key too.
+    Copying them fails (shutil refuses a FIFO, a socket cannot be opened)
+    and no build reads them; the host leaves them out of the package's
+    cache key too.
     """
     copied = (stat.S_ISREG, stat.S_ISDIR, stat.S_ISLNK)
     special = set()
