@@ -212,6 +212,20 @@ def read_package_xml(descriptor):
             f"{'; '.join(lines) or repr(e)}") from None
 
 
+def check_conditions(package, descriptor, ros_distro):
+    """
+    Evaluate the `condition` attributes of a package.xml.
+
+    colcon-ros cannot identify a package whose condition does not parse:
+    its folder then looks like a plain CMake package, and the condition is
+    the cause to name.
+    """
+    try:
+        package.evaluate_conditions(condition_context(ros_distro))
+    except ValueError as e:
+        raise PlanError(f"package '{descriptor.name}': {e}") from None
+
+
 def check_debian_rules(planned):
     """Check the deb name and version before any container starts."""
     try:

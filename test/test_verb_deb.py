@@ -178,3 +178,19 @@ def test_packages_that_become_one_deb_are_one_line(tmp_path):
         workspace, 'deb', '--dry-run', '--ros-distro', 'noetic')
     assert "packages 'my-pkg' and 'my_pkg' would both become the deb " \
         "'ros-noetic-my-pkg'" in line
+
+
+def test_a_condition_that_does_not_parse_is_named(tmp_path):
+    workspace = copy_workspace(tmp_path / 'ws')
+    xml = workspace / 'calc_core' / 'package.xml'
+    xml.write_text(xml.read_text().replace(
+        '<buildtool_depend>', '<buildtool_depend condition="$ROS_VERSION ==">',
+        1))
+    completed = run_colcon(
+        workspace, 'deb', '--dry-run', '--ros-distro', 'noetic')
+    assert completed.returncode == 1, completed.stdout
+    # before it, colcon-ros logs its own traceback of the identification
+    last = completed.stdout.strip().splitlines()[-1]
+    assert "package 'calc_core': condition '$ROS_VERSION ==' failed to " \
+        'parse' in last
+    assert 'build type' not in completed.stdout

@@ -56,6 +56,7 @@ from colcon_deb.event import RunPhase
 from colcon_deb.output_folder import check_free_space
 from colcon_deb.output_folder import locked_output_folder
 from colcon_deb.output_folder import WORK_NAME
+from colcon_deb.plan import check_conditions
 from colcon_deb.plan import format_plan
 from colcon_deb.plan import guess_codename
 from colcon_deb.plan import make_plan
@@ -210,7 +211,7 @@ class DebVerb(VerbExtensionPoint):
         phases = [RunPhase(DISCOVERING)]
         destinations = self.task_argument_destinations
         decorators = discover_packages(args, destinations)
-        check_supported_types(decorators)
+        check_supported_types(decorators, settings.ros_distro)
         phases.append(RunPhase(PLANNING))
         plan = make_plan(
             decorators, ros_distro=settings.ros_distro,
@@ -378,7 +379,7 @@ def stop_on_signals(stop):
             signal.signal(signum, old)
 
 
-def check_supported_types(decorators):
+def check_supported_types(decorators, ros_distro):
     """
     Refuse a selected package that no task can turn into a deb.
 
@@ -389,7 +390,7 @@ def check_supported_types(decorators):
         pkg = decorator.descriptor
         if decorator.selected and not get_build_type_task(pkg.type):
             if (Path(pkg.path) / 'package.xml').exists():
-                read_package_xml(pkg)
+                check_conditions(read_package_xml(pkg), pkg, ros_distro)
             raise RuntimeError(
                 f"package '{pkg.name}' has the build type '{pkg.type}', "
                 'which colcon deb cannot package; leave it out with '
