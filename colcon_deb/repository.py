@@ -17,6 +17,7 @@ from pathlib import Path
 import re
 import shutil
 import tempfile
+from urllib.parse import quote
 
 from colcon_deb.atomic_file import copy_atomically
 from colcon_deb.atomic_file import write_atomically
@@ -194,8 +195,12 @@ class Repository:
                 shutil.copy2(self.folder / filename, target)
 
     def apt_source_line(self) -> str:
-        """Return the sources.list line that lets apt install from it."""
-        return f'deb [trusted=yes] file:{self.folder.resolve()} ./'
+        """
+        Return the sources.list line that lets apt install from it.
+
+        The path is a URI: a space would end it, so it is percent-encoded.
+        """
+        return f'deb [trusted=yes] file:{quote(str(self.folder.resolve()))} ./'
 
 
 def _same_content(a, b):

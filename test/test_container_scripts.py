@@ -5,6 +5,7 @@
 
 import importlib.util
 from pathlib import Path
+import subprocess
 import sys
 
 CONTAINER = Path(__file__).parents[1] / 'container'
@@ -125,3 +126,18 @@ def test_prefix_setup_template_is_filled_in():
         'p=@PREFIX@ d=@ROS_DISTRO@ v=@ROS_VERSION@',
         prefix='/opt/ros/x', ros_distro='x', ros_version='2')
     assert text == 'p=/opt/ros/x d=x v=2'
+
+
+def test_prefix_setup_works_with_a_space_in_the_prefix(tmp_path):
+    prefix = tmp_path / 'my prefix'
+    (prefix / 'bin').mkdir(parents=True)
+    script = tmp_path / 'setup.sh'
+    script.write_text(helpers.fill_template(
+        (CONTAINER / 'workspace' / 'setup.sh').read_text(),
+        prefix=str(prefix), ros_distro='x', ros_version='2'))
+    completed = subprocess.run(
+        ['sh', '-c', f'. "{script}" && echo "$PATH" && echo "$ROS_DISTRO"'],
+        capture_output=True, text=True, env={'PATH': '/usr/bin:/bin'})
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.splitlines() == [
+        f'{prefix}/bin:/usr/bin:/bin', 'x']

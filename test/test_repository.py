@@ -268,8 +268,15 @@ def test_apt_source_line(tmp_path, monkeypatch):
         f'deb [trusted=yes] file:{tmp_path.resolve()}/repo ./')
 
 
+def test_apt_source_line_of_a_path_with_a_space(tmp_path):
+    line = Repository(tmp_path / 'my debs').apt_source_line()
+    assert line == f'deb [trusted=yes] file:{tmp_path}/my%20debs ./'
+
+
 @pytest.mark.skipif(not shutil.which('apt-get'), reason='needs apt-get')
-def test_apt_reads_the_repository(repo, debs, tmp_path):
+@pytest.mark.parametrize('folder', ['repo', 'my repo'])
+def test_apt_reads_the_repository(folder, debs, tmp_path):
+    repo = tmp_path / folder
     add(repo, debs, 'ros-humble-a', '1.2.0-0bookworm')
     add(repo, debs, 'ros-humble-b', '1.0.0-0bookworm',
         depends='ros-humble-a (>= 1.2.0), ros-humble-a (<= 1.2.0-.)')
