@@ -280,10 +280,9 @@ def test_dependency_outside_the_plan_uses_its_last_key(chain):
     assert unknown['b'].full != keys['b'].full
 
 
-@pytest.mark.parametrize('broken', [
-    {'sha256': None}, {'deb': '../elsewhere/x.deb'}, {'deb': 5},
-    {'deb': '/etc/hosts'}])
-def test_a_broken_cache_entry_is_a_miss(tmp_path, broken):
+@pytest.fixture
+def stored(tmp_path):
+    """Store one entry that a lookup finds; give (cache, key, entry)."""
     cache = DebCache(tmp_path / 'cache')
     key = CacheKey(
         package='core', version='1.0.0', source='s', configuration='c',
@@ -292,7 +291,14 @@ def test_a_broken_cache_entry_is_a_miss(tmp_path, broken):
     deb.write_bytes(b'a deb')
     cache.store(key, deb)
     assert cache.lookup(key) is not None
-    entry_path = cache.folder / 'core' / f'{key.full}.json'
+    return cache, key, cache.folder / 'core' / f'{key.full}.json'
+
+
+@pytest.mark.parametrize('broken', [
+    {'sha256': None}, {'deb': '../elsewhere/x.deb'}, {'deb': 5},
+    {'deb': '/etc/hosts'}])
+def test_a_broken_cache_entry_is_a_miss(stored, broken):
+    cache, key, entry_path = stored
     entry = json.loads(entry_path.read_text())
     entry.update(broken)
     entry = {k: v for k, v in entry.items() if v is not None}
@@ -300,17 +306,11 @@ def test_a_broken_cache_entry_is_a_miss(tmp_path, broken):
     assert cache.lookup(key) is None
 
 
-def test_a_cache_entry_cannot_name_a_file_outside_its_folder(tmp_path):
-    cache = DebCache(tmp_path / 'cache')
-    key = CacheKey(
-        package='core', version='1.0.0', source='s', configuration='c',
-        resolution='r')
-    deb = tmp_path / 'core.deb'
-    deb.write_bytes(b'a deb')
-    cache.store(key, deb)
+def test_a_cache_entry_cannot_name_a_file_outside_its_folder(
+        stored, tmp_path):
+    cache, key, entry_path = stored
     outside = tmp_path / 'outside.deb'
     outside.write_bytes(b'not the cache')
-    entry_path = cache.folder / 'core' / f'{key.full}.json'
     entry = json.loads(entry_path.read_text())
     entry.update(deb='../../outside.deb', sha256=file_sha256(outside))
     entry_path.write_text(json.dumps(entry))
