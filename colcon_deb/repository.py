@@ -5,20 +5,22 @@
 
 from contextlib import closing
 from contextlib import contextmanager
+from contextlib import suppress
 from datetime import datetime
 from datetime import timezone
 from email.utils import format_datetime
-import fcntl
 import gzip
 import hashlib
-import json
 import os
 from pathlib import Path
 import re
 import shutil
-import tempfile
+import stat
+import threading
+import time
 from urllib.parse import quote
 
+from colcon_core.logging import colcon_logger
 from colcon_deb.atomic_file import copy_atomically
 from colcon_deb.atomic_file import write_atomically
 from colcon_deb.debian.names import check_deb_name
@@ -26,12 +28,17 @@ from colcon_deb.debian.names import check_deb_version
 from debian.deb822 import PkgRelation
 from debian.deb822 import Release
 from debian.debfile import DebFile
-from debian.debian_support import Version
 
-CACHE_NAME = '.index-cache.json'
-LOCK_NAME = '.index.lock'
-# Bump when the cached entries change shape, so old caches are ignored.
-_CACHE_FORMAT = 2
+logger = colcon_logger.getChild(__name__)
+
+# Where each generation of the index is kept, named by its SHA256: apt
+# fetches the index files from there when Release says Acquire-By-Hash.
+BY_HASH = Path('by-hash') / 'SHA256'
+# How long a generation no longer current stays for readers in flight,
+# between fetching Release and fetching the files it names, in seconds.
+GRACE_SECONDS = 60
+# What earlier versions of colcon-deb kept in the folder.
+_OBSOLETE = ('.index-cache.json', '.index.lock')
 # Field name in Packages, field name in Release, hashlib name.
 _HASHES = (
     ('MD5sum', 'MD5Sum', 'md5'),
@@ -39,106 +46,124 @@ _HASHES = (
     ('SHA256', 'SHA256', 'sha256'),
 )
 _ARCHITECTURE = re.compile(r'[a-z0-9][a-z0-9-]*')
+_FILENAME = re.compile(r'^Filename: \./([^/\n]+\.deb)$', re.MULTILINE)
 _CHUNK_SIZE = 1 << 20
+
+
+class RepositoryError(RuntimeError):
+    """The output folder cannot be written, e.g. for lack of space."""
 
 
 class Repository:
     """
     A flat APT repository over a folder of .deb files: the output folder.
 
-    apt reads the folder with :meth:`apt_source_line`.  Indexers and
-    :meth:`replace_package` of one folder take turns through a lock file
-    (`.index.lock`), also across processes.
+    apt reads the folder with :meth:`apt_source_line`.  The index is
+    published in generations, as Debian's archive does it: the files of
+    each generation (Packages, Packages.gz) are written once under
+    `by-hash/SHA256/<their hash>`, and the generation becomes current when
+    `Release`, which names them and says `Acquire-By-Hash: yes`, is
+    renamed into place.  That rename is the one step that switches: killed
+    or out of space at any moment, the folder holds a Release whose files
+    are all there, and apt sees the old index or the new, never a mix.
+    The plain `Packages` and `Packages.gz` follow for tools and older apt.
+
+    The current Packages is also the list of what is published: a deb is
+    colcon-deb's when an index names it, and only such debs are ever
+    removed, once no generation that is kept names them any more.  Kept
+    are the current generation, the one current when this object first
+    read the folder (what robots last fetched before the run), and for
+    :data:`GRACE_SECONDS` any other.
+
+    One process writes a folder at a time (the run's lock on the output
+    folder sees to it); its threads take turns.
     """
 
     def __init__(self, folder):  # noqa: D107
         self.folder = Path(folder)
+        self._lock = threading.Lock()
+        # the hash of the current Packages and its paragraphs by package
+        self._current = None
+        # the index files of the generation current when first read
+        self._first = None
+        # the debs named by the generations this object knows, by hash
+        self._names = {}
 
-    def write_index(
-        self, *, origin: str = 'colcon-deb', label: str = 'colcon-deb',
-        suite: str = None, codename: str = None,
-    ) -> None:
+    def publish(self, deb: Path) -> Path:
         """
-        Write Packages, Packages.gz and Release for the debs in the folder.
-
-        Each file is replaced atomically, so none is ever read
-        half-written, and Release, which holds the hashes of the others,
-        comes last.  Checksums and control fields are cached in
-        `.index-cache.json` by file name, size and mtime: re-indexing
-        unchanged debs reads no deb.  Files whose names start with '.'
-        (temp files of :meth:`replace_package`) are not indexed.
-        """
-        with _locked(self.folder):
-            _write_index_locked(
-                self.folder, origin=origin, label=label, suite=suite,
-                codename=codename)
-
-    def replace_package(self, new_deb: Path) -> Path:
-        """
-        Move a finished deb into the folder, replacing its older versions.
+        Put a copy of a deb into the folder and make the index name it.
 
         The deb is named `<Package>_<Version>_<Architecture>.deb` (the
-        version without epoch, as in Debian's pool), copied to a temporary
-        '.' file in the folder, synced and renamed, so neither a crash nor
-        a concurrent :meth:`write_index` sees half a deb.  Then the index
-        is rewritten without the other `<Package>_*.deb` in the folder, of
-        any version or architecture, and only then are they removed: at
-        every moment the index names complete debs only.  `new_deb` itself
-        is removed unless it already was the target.
+        version without epoch, as in Debian's pool) and copied atomically;
+        then a new generation of the index names it instead of the other
+        deb of the package, if any.  A deb already published as it is
+        changes nothing: an unchanged package does not rewrite the index.
 
         :returns: the path of the deb in the folder
         :raises ValueError: if the deb's control has an invalid name,
           version or architecture, which would make an unsafe file name
-        """
-        folder, new_deb = self.folder, Path(new_deb)
-        with closing(DebFile(new_deb)) as deb:
-            control = deb.debcontrol()
-        package = control['Package']
-        target = folder / _canonical_name(
-            package, control['Version'], control['Architecture'])
-        moved = new_deb.resolve() != target.resolve()
-        with _locked(folder):
-            if moved:
-                copy_atomically(new_deb, target)
-            older = [
-                other for other in folder.glob(f'{package}_*.deb')
-                if other != target and other.name.split('_')[0] == package]
-            _write_index_locked(
-                folder, exclude={p.name for p in older}, origin='colcon-deb',
-                label='colcon-deb', suite=None, codename=None)
-            for other in older:
-                other.unlink()
-        if moved:
-            new_deb.unlink()
-        return target
-
-    def publish(self, deb: Path) -> Path:
-        """
-        Put a copy of a deb into the folder unless the same deb is there.
-
-        A cached deb is published this way: an unchanged package then does
-        not rewrite the index at all.
+        :raises RepositoryError: if the folder cannot be written; the index
+          is then still the one before
         """
         deb = Path(deb)
         with closing(DebFile(deb)) as opened:
             control = opened.debcontrol()
-        target = self.folder / _canonical_name(
-            control['Package'], control['Version'], control['Architecture'])
-        if target.exists() and _same_content(target, deb):
-            return target
-        with tempfile.TemporaryDirectory(
-                dir=self.folder, prefix='.publish-', suffix='.tmp') as tmp:
-            copy = Path(tmp) / deb.name
-            shutil.copyfile(deb, copy)
-            return self.replace_package(copy)
+        package = control['Package']
+        name = _canonical_name(
+            package, control['Version'], control['Architecture'])
+        target = self.folder / name
+        with self._lock, _writing(self.folder):
+            current = self._read_current()
+            paragraph = current.get(package)
+            existed = _is_regular(target)
+            in_place = existed and _same_content(target, deb)
+            if in_place and paragraph and \
+                    _FILENAME.search(paragraph).group(1) == name:
+                return target
+            if not in_place:
+                # the same version built again replaces its deb in place
+                copy_atomically(deb, target)
+            published = False
+            try:
+                current[package] = _packages_paragraph(
+                    name, _describe_deb(target))
+                self._write_generation(current)
+                published = True
+            finally:
+                if not published and not existed:
+                    target.unlink()
+        return target
+
+    def write_index(self) -> None:
+        """
+        Write the index anew, of the debs it names that are still there.
+
+        An index naming a deb that is gone, or not the size it says (a user
+        removed or replaced it), would fail apt: such debs leave the index,
+        with a warning.  A folder without an index gets an empty one, so
+        that apt can read it from the start.  Generations and debs no longer
+        kept are removed, and so are files of older versions of colcon-deb.
+        """
+        with self._lock, _writing(self.folder):
+            current = self._read_current()
+            kept = {
+                package: paragraph for package, paragraph in current.items()
+                if _still_there(self.folder, package, paragraph)}
+            if kept != current or not (self.folder / 'Release').exists():
+                self._write_generation(kept)
+            else:
+                self._remove_unused()
+            for obsolete in _OBSOLETE:
+                with suppress(FileNotFoundError):
+                    (self.folder / obsolete).unlink()
 
     def read_index(self) -> dict:
-        """Return the paragraphs of the Packages index by package."""
-        try:
-            text = (self.folder / 'Packages').read_text()
-        except FileNotFoundError:
-            return {}
-        return {p['Package']: p for p in _paragraphs(text)}
+        """Return the paragraphs of the current Packages index by package."""
+        with self._lock:
+            current = self._read_current()
+        return {
+            package: _fields(paragraph)
+            for package, paragraph in current.items()}
 
     def dependency_closure(self, deb_names, system=()):
         """
@@ -202,6 +227,96 @@ class Repository:
         """
         return f'deb [trusted=yes] file:{quote(str(self.folder.resolve()))} ./'
 
+    def _read_current(self):
+        """
+        Return the current index's paragraphs by package, as text.
+
+        Read once and then kept, as long as Release names the same
+        Packages; a folder of an older colcon-deb has only the plain file.
+        """
+        hashes = _release_hashes(self.folder)
+        packages_hash = hashes.get('Packages')
+        if self._current and self._current[0] == packages_hash:
+            return dict(self._current[1])
+        text = _read_text(self.folder / BY_HASH / packages_hash) \
+            if packages_hash else None
+        if text is None:
+            text = _read_text(self.folder / 'Packages') or ''
+        current = _paragraphs_by_package(text)
+        if self._first is None:
+            self._first = {'text': text, 'hashes': set(hashes.values())}
+        self._current = (packages_hash, current)
+        self._names.setdefault(packages_hash, _deb_names(text))
+        return dict(current)
+
+    def _write_generation(self, current):
+        """Publish a generation of the index naming these paragraphs."""
+        packages = ''.join(
+            current[package] + '\n' for package in sorted(current)).encode()
+        files = {
+            'Packages': packages,
+            'Packages.gz': gzip.compress(packages, mtime=0),
+        }
+        if self._first['text']:
+            # the first index (maybe an older colcon-deb's, without
+            # by-hash) is a generation like the others: its debs are
+            # removed once no kept index names them
+            self._first['hashes'].add(
+                _store(self.folder, self._first['text'].encode()))
+        for data in files.values():
+            _store(self.folder, data)
+        architectures = sorted({
+            _fields(paragraph)['Architecture']
+            for paragraph in current.values()})
+        write_atomically(
+            self.folder / 'Release',
+            _release(files, architectures).dump().encode())
+        for name, data in files.items():
+            write_atomically(self.folder / name, data)
+        packages_hash = _sha256(packages)
+        self._current = (packages_hash, dict(current))
+        self._names[packages_hash] = _deb_names(packages.decode())
+        self._remove_unused()
+
+    def _remove_unused(self):
+        """
+        Remove the generations no longer kept, then the debs only they name.
+
+        Only a deb that an index named is removed: whatever else is in the
+        folder was not put there by colcon-deb.
+        """
+        by_hash = self.folder / BY_HASH
+        current = set(_release_hashes(self.folder).values())
+        kept = current | self._first['hashes']
+        old = time.time() - GRACE_SECONDS
+        dropped = []
+        for path in by_hash.iterdir():
+            if path.name in kept or path.name.startswith('.'):
+                continue
+            if path.lstat().st_mtime >= old:
+                kept.add(path.name)
+            else:
+                dropped.append(path)
+        unused = set()
+        for path in dropped:
+            unused |= self._names_of(path)
+        for name in kept:
+            unused -= self._names_of(by_hash / name)
+        for path in dropped:
+            path.unlink()
+            self._names.pop(path.name, None)
+        for name in unused:
+            path = self.folder / name
+            if _is_regular(path):
+                path.unlink()
+
+    def _names_of(self, path):
+        """Return the debs a Packages file names (none for Packages.gz)."""
+        if path.name not in self._names:
+            text = _read_text(path) if _is_regular(path) else None
+            self._names[path.name] = _deb_names(text or '')
+        return self._names[path.name]
+
 
 def _same_content(a, b):
     """Tell whether two files have the same bytes."""
@@ -216,22 +331,6 @@ def _same_content(a, b):
                 return True
 
 
-def _write_index_locked(folder, *, exclude=(), **release_fields):
-    """Write the index of the debs in `folder` but those in `exclude`."""
-    entries = _index_entries(folder, exclude=exclude)
-    packages = ''.join(
-        _packages_paragraph(name, entry) + '\n'
-        for name, entry in entries).encode()
-    files = {
-        'Packages': packages,
-        'Packages.gz': gzip.compress(packages, mtime=0),
-    }
-    for name, data in files.items():
-        write_atomically(folder / name, data)
-    release = _release(files, entries, **release_fields)
-    write_atomically(folder / 'Release', release.dump().encode())
-
-
 def _canonical_name(package, version, architecture):
     """Return Debian's file name of a deb, checking each part first."""
     check_deb_name(package)
@@ -243,156 +342,147 @@ def _canonical_name(package, version, architecture):
 
 
 @contextmanager
-def _locked(folder):
-    """Keep concurrent indexers and replacers of `folder` in turn."""
-    folder.mkdir(parents=True, exist_ok=True)
-    with open(folder / LOCK_NAME, 'a') as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
-
-
-def _index_entries(folder, exclude=()):
-    """
-    Return (file name, cache entry) of each deb, in Packages order.
-
-    Of several debs of one package (left by a crash between publishing a
-    new version and removing the old one) the newest file is indexed.
-    """
-    cache_path = folder / CACHE_NAME
-    cached = _read_cache(cache_path)
-    entries = {}
-    for path in folder.glob('*.deb'):
-        if path.name.startswith('.') or not path.is_file() or \
-                path.name in exclude:
-            continue
-        stat = path.stat()
-        entry = cached.get(path.name)
-        if not _is_current(entry, stat):
-            entry = _describe_deb(path, stat)
-        entries[path.name] = entry
-    if entries != cached:
-        write_atomically(cache_path, json.dumps(
-            {'format': _CACHE_FORMAT, 'debs': entries}, indent=1,
-            sort_keys=True).encode())
-    return sorted(_newest_per_package(entries), key=_packages_order)
-
-
-def _newest_per_package(entries):
-    """Keep the most recently written deb of each package."""
-    newest = {}
-    for name, entry in entries.items():
-        package = _field(entry, 'Package')
-        if package not in newest or \
-                entry['mtime_ns'] > newest[package][1]['mtime_ns']:
-            newest[package] = (name, entry)
-    return newest.values()
-
-
-def _read_cache(path):
-    """Return the cached entries, or none if the cache is unusable."""
+def _writing(folder):
+    """Create the folder; a failure to write it is a RepositoryError."""
     try:
-        cache = json.loads(path.read_text())
-    except (OSError, ValueError):
+        folder.mkdir(parents=True, exist_ok=True)
+        yield
+    except OSError as e:
+        what = f' ({e.filename})' if e.filename else ''
+        raise RepositoryError(
+            f"cannot write the output folder '{folder}'{what}: "
+            f'{e.strerror or e}') from None
+
+
+def _is_regular(path):
+    """Tell if a path is a regular file, not following a link."""
+    try:
+        return stat.S_ISREG(path.lstat().st_mode)
+    except FileNotFoundError:
+        return False
+
+
+def _still_there(folder, package, paragraph):
+    """Tell if the deb a paragraph names is in the folder, as named."""
+    fields = _fields(paragraph)
+    path = folder / fields['Filename']
+    if _is_regular(path) and str(path.lstat().st_size) == fields['Size']:
+        return True
+    logger.warning(
+        f"'{package}': {fields['Filename']} is missing or changed in the "
+        'output folder; it leaves the index')
+    return False
+
+
+def _sha256(data):
+    return hashlib.sha256(data).hexdigest()
+
+
+def _store(folder, data):
+    """Keep index data under its hash, written once; return the hash."""
+    digest = _sha256(data)
+    path = folder / BY_HASH / digest
+    if not _is_regular(path):
+        write_atomically(path, data)
+    return digest
+
+
+def _read_text(path):
+    """Return a text file's content, or None if missing or not text."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    if data[:2] == b'\x1f\x8b':
+        return None
+    try:
+        return data.decode()
+    except UnicodeDecodeError:
+        return None
+
+
+def _release_hashes(folder):
+    """Return the SHA256 of each index file the current Release names."""
+    text = _read_text(folder / 'Release')
+    if not text:
         return {}
-    if not isinstance(cache, dict) or cache.get('format') != _CACHE_FORMAT:
-        return {}
-    return cache.get('debs', {})
+    return {
+        entry['name']: entry['sha256']
+        for entry in Release(text).get('SHA256', [])}
 
 
-def _is_current(entry, stat):
-    """Tell if a cache entry still describes the file, without reading it."""
-    return bool(entry) and (entry.get('size'), entry.get('mtime_ns')) == (
-        stat.st_size, stat.st_mtime_ns)
+def _deb_names(packages_text):
+    """Return the file names of the debs a Packages text names."""
+    return set(_FILENAME.findall(packages_text))
 
 
-def _describe_deb(path, stat):
-    """
-    Read what the index needs from one deb: control fields and checksums.
-
-    The fields are kept in their order, parsed once: writing the index
-    of hundreds of debs after each package then parses nothing.
-    """
+def _describe_deb(path):
+    """Read what the index needs from one deb: control fields, checksums."""
     with closing(DebFile(path)) as deb:
-        fields = [list(item) for item in deb.debcontrol().items()]
+        fields = list(deb.debcontrol().items())
     hashes = [hashlib.new(algorithm) for _, _, algorithm in _HASHES]
+    size = 0
     with path.open('rb') as deb_file:
         for chunk in iter(lambda: deb_file.read(_CHUNK_SIZE), b''):
+            size += len(chunk)
             for hash_ in hashes:
                 hash_.update(chunk)
-    entry = {
-        'size': stat.st_size, 'mtime_ns': stat.st_mtime_ns,
-        'fields': fields,
-    }
-    for (field, _, _), hash_ in zip(_HASHES, hashes):
-        entry[field] = hash_.hexdigest()
-    return entry
+    return fields, size, [
+        (field, hash_.hexdigest())
+        for (field, _, _), hash_ in zip(_HASHES, hashes)]
 
 
-def _packages_order(item):
-    """Order by package name, then version, then file name."""
-    name, entry = item
-    return _field(entry, 'Package'), Version(_field(entry, 'Version')), name
-
-
-def _field(entry, wanted):
-    """Return a control field of a cache entry."""
-    for name, value in entry['fields']:
-        if name == wanted:
-            return value
-    return None
-
-
-def _packages_paragraph(name, entry):
+def _packages_paragraph(name, description):
     """Return a deb's control with where to find it, as in Packages."""
-    fields = [f for f in entry['fields'] if f[0] != 'Description']
-    fields += [('Filename', f'./{name}'), ('Size', str(entry['size']))]
-    fields += [(field, entry[field]) for field, _, _ in _HASHES]
-    fields += [f for f in entry['fields'] if f[0] == 'Description']
+    control, size, checksums = description
+    fields = [f for f in control if f[0] != 'Description']
+    fields += [('Filename', f'./{name}'), ('Size', str(size))]
+    fields += checksums
+    fields += [f for f in control if f[0] == 'Description']
     # a value that starts on the next line keeps the line break alone
     return ''.join(
         f'{name}:{value}\n' if not value or value.startswith('\n') else
         f'{name}: {value}\n' for name, value in fields)
 
 
-def _paragraphs(text):
+def _paragraphs_by_package(text):
+    """Split an index into its paragraphs, as text, by package."""
+    paragraphs = {}
+    for block in text.split('\n\n'):
+        block = block.strip('\n')
+        if block:
+            paragraphs[_fields(block)['Package']] = block + '\n'
+    return paragraphs
+
+
+def _fields(paragraph):
     """
-    Parse the paragraphs of an index into dicts of fields.
+    Parse one paragraph of an index into a dict of fields.
 
     Faster by far than a general deb822 parser: run after each package
     published, reading the index of a big workspace must stay cheap.
     """
-    paragraphs = []
-    for block in text.split('\n\n'):
-        paragraph, name = {}, None
-        for line in block.splitlines():
-            if line[:1] in (' ', '\t') and name:
-                paragraph[name] += '\n' + line
-            elif ':' in line:
-                name, _, value = line.partition(':')
-                paragraph[name] = value.strip()
-        if 'Package' in paragraph:
-            paragraphs.append(paragraph)
-    return paragraphs
+    fields, name = {}, None
+    for line in paragraph.splitlines():
+        if line[:1] in (' ', '\t') and name:
+            fields[name] += '\n' + line
+        elif ':' in line:
+            name, _, value = line.partition(':')
+            fields[name] = value.strip()
+    return fields
 
 
-def _release(files, entries, *, origin, label, suite, codename):
+def _release(files, architectures):
     """Return the Release paragraph that signs off on the index files."""
     release = Release()
-    release['Origin'] = origin
-    release['Label'] = label
-    if suite:
-        release['Suite'] = suite
-    if codename:
-        release['Codename'] = codename
+    release['Origin'] = 'colcon-deb'
+    release['Label'] = 'colcon-deb'
     release['Date'] = format_datetime(
         datetime.now(timezone.utc).replace(microsecond=0), usegmt=True)
-    architectures = sorted({
-        _field(entry, 'Architecture') for _, entry in entries})
     if architectures:
         release['Architectures'] = ' '.join(architectures)
+    # apt fetches the index files by their hash: see Repository
+    release['Acquire-By-Hash'] = 'yes'
     for _, field, algorithm in _HASHES:
         release[field] = [
             {

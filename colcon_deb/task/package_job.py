@@ -30,6 +30,7 @@ from colcon_deb.event import PackageBuiltOn
 from colcon_deb.event import PackageCached
 from colcon_deb.event import PackageFailure
 from colcon_deb.event import PackageRetry
+from colcon_deb.repository import RepositoryError
 from colcon_deb.task import BuildTarget
 from debian.deb822 import Deb822
 
@@ -86,12 +87,9 @@ class PackageJob:
                 return self._fail(str(e))
             self.progress(Phase.PUBLISH)
             run.cache.store(key, deb)
-            size = deb.stat().st_size
-            path = run.repository.replace_package(deb)
-            self.post(DebPublished(self.name, str(path), size))
+            return self._publish(deb)
         finally:
             shutil.rmtree(work, ignore_errors=True)
-        return 0
 
     def _take_deb(self, folder):
         """Take the deb the plan expects from what the container left."""
@@ -108,7 +106,14 @@ class PackageJob:
             f'(key {key.full[:12]})\n'.encode()))
         self.post(PackageCached(self.name, key.full))
         self.progress(Phase.PUBLISH)
-        path = self.run.repository.publish(cached)
+        return self._publish(cached)
+
+    def _publish(self, deb):
+        """Make the output folder's index name the deb."""
+        try:
+            path = self.run.repository.publish(deb)
+        except RepositoryError as e:
+            return self._fail(str(e))
         self.post(DebPublished(self.name, str(path), path.stat().st_size))
         return 0
 

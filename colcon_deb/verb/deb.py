@@ -27,6 +27,7 @@ from colcon_core.package_selection import get_packages
 from colcon_core.plugin_system import satisfies_version
 from colcon_core.task import TaskContext
 from colcon_core.verb import VerbExtensionPoint
+from colcon_deb.atomic_file import write_atomically
 from colcon_deb.cache import DebCache
 from colcon_deb.cache import STRATEGIES
 from colcon_deb.cache.keys import package_keys
@@ -62,6 +63,7 @@ from colcon_deb.plan import guess_codename
 from colcon_deb.plan import make_plan
 from colcon_deb.plan import read_package_xml
 from colcon_deb.repository import Repository
+from colcon_deb.repository import RepositoryError
 from colcon_deb.run import Run
 from colcon_deb.settings import DEFAULTS
 from colcon_deb.settings import Settings
@@ -245,16 +247,18 @@ class DebVerb(VerbExtensionPoint):
             run_id = uuid.uuid4().hex[:12]
             labels = run_labels(run_id)
             stop = threading.Event()
+            # one object for the run: it keeps what robots last fetched
+            repository = Repository(deb_base)
             with stop_on_signals(stop):
                 try:
                     rc = build_debs(
                         context, settings, plan, decorators, phases,
-                        pool=pool, cache=cache, options=options,
-                        labels=labels, stop=stop,
+                        pool=pool, cache=cache, repository=repository,
+                        options=options, labels=labels, stop=stop,
                         work_dir=deb_base / WORK_NAME / run_id)
                 finally:
                     remove_containers(pool, run_id)
-            Repository(deb_base).write_index()
+            repository.write_index()
         return rc
 
 
@@ -302,7 +306,7 @@ def discover_packages(args, destinations):
 
 
 def build_debs(context, settings, plan, decorators, phases, *, pool, cache,
-               options, labels, stop, work_dir):
+               repository, options, labels, stop, work_dir):
     """Make the builder image, resolve dependencies, build every deb."""
     phases.append(RunPhase(RESOLVING_DEPENDENCIES))
     work_dir.mkdir(parents=True)
@@ -316,7 +320,6 @@ def build_debs(context, settings, plan, decorators, phases, *, pool, cache,
         labels=labels, stop=stop, on_stdout=sys.stdout.buffer.write,
         on_stderr=sys.stderr.buffer.write,
         cache=None if settings.cache == 'none' else cache.folder)
-    repository = Repository(settings.deb_base)
     publish_prefix_setup(repository, plan, resolution)
     run = Run(
         settings=settings, engines=pool, cache=cache, repository=repository,
@@ -399,8 +402,14 @@ def check_supported_types(decorators, ros_distro):
 
 def publish_prefix_setup(repository, plan, resolution):
     """Publish the prefix setup deb and the workspace's rosdep rules."""
-    rules = repository.folder / 'rosdep.yaml'
-    rules.write_text(yaml.safe_dump(workspace_rosdep_rules(plan)))
+    try:
+        write_atomically(
+            repository.folder / 'rosdep.yaml',
+            yaml.safe_dump(workspace_rosdep_rules(plan)))
+    except OSError as e:
+        raise RepositoryError(
+            f"cannot write the output folder '{repository.folder}': "
+            f'{e.strerror}') from None
     if resolution.prefix_setup_deb:
         repository.publish(resolution.prefix_setup_deb)
 
