@@ -18,6 +18,8 @@ sys.path.append(str(TESTS))
 ROSDEP_RULES = TESTS / 'rosdep'
 DISTRO = 'noetic'
 BASE_IMAGE = 'debian:bookworm'
+# the last run's report, in colcon's log folder of the workspace
+REPORT = Path('log') / 'latest_deb' / 'report.json'
 
 
 def colcon_deb_command(workers, base_image=BASE_IMAGE):
@@ -25,7 +27,9 @@ def colcon_deb_command(workers, base_image=BASE_IMAGE):
     command = [
         'colcon', 'deb', '--ros-distro', DISTRO, '--base-image', base_image,
         '--parallel-workers', str(workers), '--event-handlers',
-        'deb_progress-']
+        'deb_progress-',
+        # a cache of the benchmark's own, in its workspace: cold stays cold
+        '--cache-dir', 'cache']
     return command + ['--rosdep-source', str(ROSDEP_RULES / 'system.yaml')]
 
 

@@ -35,6 +35,7 @@ import tempfile
 from common import BASE_IMAGE
 from common import colcon_deb_command
 from common import DISTRO
+from common import REPORT
 from common import ROSDEP_RULES
 from common import timed
 import docker
@@ -70,14 +71,14 @@ def main():
         results['b'] = bloom_loop(client, image, workspace, packages)
     deb = colcon_deb_command(args.workers)
     results['c'] = timed(deb, workspace)
-    overhead = trivial_overhead(workspace / 'deb' / 'report.json')
+    overhead = trivial_overhead(workspace / REPORT)
     results['d'] = timed(deb, workspace)
     # the middle of the longest dependency chain: half-way up from the end
     middle = packages[max(1, len(packages) // 4)]
     with (workspace / middle['name'] / 'src' / 'code.cpp').open('a') as f:
         f.write('\n// changed\n')
     results['e'] = timed(deb, workspace)
-    rebuilt = rebuilt_packages(workspace / 'deb' / 'report.json')
+    rebuilt = rebuilt_packages(workspace / REPORT)
     if args.docker_host:
         results['f'] = on_engines(workspace, image, deb, args.docker_host)
 

@@ -31,6 +31,7 @@ import sys
 import tempfile
 
 from common import colcon_deb_command
+from common import REPORT
 from common import timed
 from compare import builder_image
 from compare import floor
@@ -58,7 +59,7 @@ def main():
     deb = colcon_deb_command(args.workers)
     cold = timed(deb, workspace)
     first, last = edge_overheads(
-        workspace / 'deb' / 'report.json', names, EDGE)
+        workspace / REPORT, names, EDGE)
     noop = timed(deb, workspace)
     listing = timed(['colcon', 'list'], workspace)
 

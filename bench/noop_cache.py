@@ -26,6 +26,7 @@ import tempfile
 import time
 
 from common import colcon_deb_command
+from common import REPORT
 from common import run
 from common import timed
 from common import timed_with_peak_memory
@@ -51,7 +52,7 @@ def main():
     started = time.monotonic()
     run(deb, workspace)
     cold = time.monotonic() - started
-    report = json.loads((workspace / 'deb' / 'report.json').read_text())
+    report = json.loads((workspace / REPORT).read_text())
     resolving = report['run']['phases'].get(RESOLVING_DEPENDENCIES, 0)
     noop, peaks = zip(*(
         timed_with_peak_memory(deb, workspace) for _ in range(args.repeat)))

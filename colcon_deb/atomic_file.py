@@ -6,10 +6,12 @@ Files that are replaced whole: a reader sees the old file or the new one.
 
 Every file colcon-deb writes for others to read (debs, the index, cache
 entries, reports) goes through here.  The new content is written to a
-hidden temporary file beside the target (`.<name>.<random>.tmp`), synced
-and renamed over it.  When writing fails, the temporary file is removed;
-after a crash, what is left matches `.*.tmp`, which the next run removes
-(see colcon_deb.output_folder).
+hidden temporary file beside the target
+(`.<name>.<random>.colcon-deb.tmp`), synced and renamed over it.  When
+writing fails, the temporary file is removed; after a crash, what is left
+ends with TEMPORARY_SUFFIX, which the next run removes from the output folder
+(see colcon_deb.output_folder), and only that: other files there may be the
+user's.
 """
 
 from contextlib import contextmanager
@@ -18,6 +20,7 @@ from pathlib import Path
 import shutil
 import tempfile
 
+TEMPORARY_SUFFIX = '.colcon-deb.tmp'
 _CHUNK_SIZE = 1 << 20
 
 
@@ -32,7 +35,7 @@ def replacing(path):
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     file_ = tempfile.NamedTemporaryFile(
-        dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp',
+        dir=path.parent, prefix=f'.{path.name}.', suffix=TEMPORARY_SUFFIX,
         delete=False)
     replaced = False
     try:

@@ -2,11 +2,13 @@
 # Licensed under the Apache License, Version 2.0
 
 """
-The output folder: one run at a time, and nothing half-written left in it.
+The output folder: one run at a time, and nothing but the repository in it.
 
-A run holds an exclusive lock on the folder for its whole length; so what
-it finds of temporary files when it starts was left by a run that crashed,
-and is removed.
+Users publish the folder as it is, so it holds the debs, the index and
+rosdep.yaml only: no lock file, cache, work folder or report.  A run locks
+the folder itself (flock on the directory) for its whole length; so the
+temporary files of colcon-deb it finds when it starts were left by a run
+that crashed, and are removed.  Nothing else in the folder is touched.
 """
 
 from contextlib import contextmanager
@@ -16,12 +18,9 @@ import os
 from pathlib import Path
 import shutil
 
-from colcon_core.package_identification.ignore import IGNORE_MARKER
+from colcon_deb.atomic_file import TEMPORARY_SUFFIX
+from colcon_deb.repository import BY_HASH
 
-LOCK_NAME = '.colcon-deb.lock'
-WORK_NAME = '.work'
-# the default place of the cache
-CACHE_FOLDER = '.cache'
 SIZE_UNITS = {'': 1, 'K': 1 << 10, 'M': 1 << 20, 'G': 1 << 30, 'T': 1 << 40}
 
 
@@ -39,45 +38,66 @@ def locked_output_folder(deb_base, *, wait=False):
     deb_base = Path(deb_base)
     try:
         deb_base.mkdir(parents=True, exist_ok=True)
-        lock = open(deb_base / LOCK_NAME, 'a+')
+        if not os.access(deb_base, os.W_OK):
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
+        folder = os.open(deb_base, os.O_RDONLY | os.O_DIRECTORY)
     except OSError as e:
         raise OutputFolderError(
             f"the output folder '{deb_base}' is not writable: "
             f'{e.strerror}') from None
-    with lock:
+    try:
         flags = fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB
         try:
-            fcntl.flock(lock, flags)
+            fcntl.flock(folder, flags)
         except OSError as e:
             if e.errno not in (errno.EAGAIN, errno.EACCES):
                 raise
-            lock.seek(0)
-            holder = lock.read().strip() or 'unknown'
             raise OutputFolderError(
-                f'another colcon deb run (process {holder}) is using the '
-                f"output folder '{deb_base}'; wait for it to end, pass "
+                'another colcon deb run (process '
+                f'{lock_holder(deb_base) or "unknown"}) is using the output '
+                f"folder '{deb_base}'; wait for it to end, pass "
                 '--wait-for-lock, or use another --deb-base') from None
-        lock.seek(0)
-        lock.truncate()
-        lock.write(f'{os.getpid()}\n')
-        lock.flush()
         remove_leftovers(deb_base)
-        (deb_base / IGNORE_MARKER).touch()
-        try:
-            yield deb_base
-        finally:
-            shutil.rmtree(deb_base / WORK_NAME, ignore_errors=True)
-            fcntl.flock(lock, fcntl.LOCK_UN)
+        yield deb_base
+    finally:
+        os.close(folder)
+
+
+def lock_holder(folder):
+    """
+    Return the process that holds the flock on a folder, if Linux says.
+
+    /proc/locks lists each lock with its process and the device and inode
+    of the file: nothing needs to be written into the folder to name it.
+    """
+    stat = os.stat(folder)
+    inode = (
+        f'{os.major(stat.st_dev):02x}:{os.minor(stat.st_dev):02x}:'
+        f'{stat.st_ino}')
+    try:
+        with open('/proc/locks') as locks:
+            for line in locks:
+                fields = line.split()
+                # a '->' line is a process waiting for the lock
+                if 'FLOCK' in fields and inode in fields and \
+                        '->' not in fields:
+                    return int(fields[fields.index(inode) - 1])
+    except (OSError, ValueError):
+        pass
+    return None
 
 
 def remove_leftovers(deb_base):
-    """Remove the temporary files of runs that did not end cleanly."""
-    shutil.rmtree(deb_base / WORK_NAME, ignore_errors=True)
-    for temporary in deb_base.glob('.*.tmp'):
-        if temporary.is_dir():
-            shutil.rmtree(temporary, ignore_errors=True)
-        else:
-            temporary.unlink()
+    """
+    Remove the temporary files that runs which did not end cleanly left.
+
+    Only colcon-deb's own (see colcon_deb.atomic_file), and never through
+    a link; another file of the folder may be the user's.
+    """
+    for folder in (deb_base, deb_base / BY_HASH):
+        for temporary in folder.glob(f'.*{TEMPORARY_SUFFIX}'):
+            if temporary.is_file() and not temporary.is_symlink():
+                temporary.unlink()
 
 
 def parse_size(text):

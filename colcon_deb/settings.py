@@ -8,7 +8,6 @@ import os
 from pathlib import Path
 
 from colcon_deb.docker.engine_pool import docker_engines
-from colcon_deb.output_folder import CACHE_FOLDER
 from colcon_deb.output_folder import parse_size
 
 
@@ -93,7 +92,7 @@ class Settings:
             rosdep_sources=tuple(args.rosdep_source),
             cache=args.cache,
             cache_dir=Path(args.cache_dir) if args.cache_dir
-            else deb_base / CACHE_FOLDER,
+            else default_cache_dir(),
             docker_hosts=tuple(args.docker_host),
             continue_on_error=args.continue_on_error,
             package_timeout=args.package_timeout,
@@ -140,3 +139,17 @@ def deb_base_of(args):
     the current folder.
     """
     return Path(os.path.abspath(args.deb_base))
+
+
+def default_cache_dir():
+    """
+    Return where debs are cached unless --cache-dir says: the user's cache.
+
+    That is `$XDG_CACHE_HOME/colcon-deb`, by default
+    `~/.cache/colcon-deb`, as the XDG base directories want it: outside the
+    output folder users publish, and shared by their workspaces (keys are
+    content hashes, so sharing is safe).
+    """
+    base = os.environ.get('XDG_CACHE_HOME') or \
+        os.path.join(os.path.expanduser('~'), '.cache')
+    return Path(base) / 'colcon-deb'

@@ -49,3 +49,14 @@ def docker_engine():
             f"the base image '{BASE_IMAGE}' is missing; create it with "
             '.ci/make_base_image.sh')
     return client
+
+
+@pytest.fixture(autouse=True)
+def cache_of_its_own(tmp_path, monkeypatch):
+    """
+    Give each test its own default cache folder ($XDG_CACHE_HOME).
+
+    Runs in the test process would otherwise share the user's, and reuse
+    the debs of other tests.
+    """
+    monkeypatch.setenv('XDG_CACHE_HOME', str(tmp_path / 'xdg-cache'))

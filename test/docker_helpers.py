@@ -14,6 +14,8 @@ BASE_IMAGE = 'debian:bookworm'
 ROSDEP_RULES = Path(__file__).parent / 'rosdep' / 'system.yaml'
 WORKSPACE = Path(__file__).parent / 'workspace'
 DOWNSTREAM = Path(__file__).parent / 'downstream'
+# where a test workspace's runs cache debs: see workspace_env
+CACHE_HOME = '.xdg-cache'
 
 
 def docker_reachable():
@@ -38,12 +40,24 @@ def colcon_deb_command(*args):
         *rosdep_sources(), *args]
 
 
+def workspace_env(workspace, **variables):
+    """
+    Return the environment of a run in a workspace: a cache of its own.
+
+    The default cache is the user's ($XDG_CACHE_HOME/colcon-deb); each test
+    workspace gets its own, so that no test reuses another's debs.
+    """
+    return dict(
+        os.environ, XDG_CACHE_HOME=str(Path(workspace) / CACHE_HOME),
+        **variables)
+
+
 def colcon_deb(workspace, *args, env=None, check=True):
     """Run `colcon deb` in a workspace and return the completed process."""
     completed = subprocess.run(
         colcon_deb_command(*args), cwd=workspace, stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT, text=True,
-        env=dict(os.environ, **(env or {})))
+        env=workspace_env(workspace, **(env or {})))
     if check and completed.returncode:
         print(completed.stdout, file=sys.stderr)
         raise AssertionError(

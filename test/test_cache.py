@@ -15,6 +15,7 @@ import signal
 import subprocess
 import time
 
+from docker_helpers import CACHE_HOME
 from docker_helpers import colcon_deb
 from docker_helpers import copy_workspace
 from docker_helpers import INSTALL_FROM_REPOSITORY
@@ -103,7 +104,7 @@ def test_aggressive_reuses_when_only_dependencies_changed(
 
 def test_missing_or_corrupt_cached_deb_is_rebuilt(docker_engine, chain):
     colcon_deb(chain)
-    entries = chain / 'deb' / '.cache'
+    entries = chain / CACHE_HOME / 'colcon-deb'
     next((entries / 'chain_b').glob('*.deb')).unlink()
     corrupt = next((entries / 'other').glob('*.deb'))
     corrupt.write_bytes(corrupt.read_bytes()[:100])

@@ -26,6 +26,7 @@ from docker_helpers import check_workspace_debs_work
 from docker_helpers import colcon_deb
 from docker_helpers import colcon_deb_command
 from docker_helpers import copy_workspace
+from docker_helpers import workspace_env
 import pytest
 
 pytestmark = pytest.mark.docker
@@ -181,7 +182,8 @@ def test_a_stopped_engine_hands_its_packages_over(
             '--parallel-workers', '2', '--docker-host', f'{LOCAL}=2',
             '--docker-host', f'{second.url}=1',
             '--cmake-args', '-DTEST_SLEEP=20'),
-        cwd=workspace, stdout=log, stderr=subprocess.STDOUT)
+        cwd=workspace, stdout=log, stderr=subprocess.STDOUT,
+        env=workspace_env(workspace))
     try:
         wait_for_a_build(second.client())
         second.stop()

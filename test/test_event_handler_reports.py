@@ -4,9 +4,13 @@
 """The metrics, report, trace and JUnit handlers, fed a synthetic run."""
 
 import json
+import os
+from pathlib import Path
+import shutil
 from types import SimpleNamespace
 import xml.etree.ElementTree as ElementTree
 
+from colcon_core import location
 from colcon_core.event.job import JobEnded
 from colcon_core.event.job import JobProgress
 from colcon_core.event.job import JobQueued
@@ -85,6 +89,18 @@ def run_events():
     yield 177, EventReactorShutdown(), None
 
 
+# where colcon's log folder of the run is in these tests
+REPORTS = Path('log') / 'run'
+
+
+@pytest.fixture(autouse=True)
+def log_folder(tmp_path, monkeypatch):
+    """Point colcon's log folder of the run at tmp_path / REPORTS."""
+    monkeypatch.setattr(location, '_log_base_path', tmp_path / REPORTS.parent)
+    monkeypatch.setattr(location, '_log_subdirectory', REPORTS.name)
+    monkeypatch.setattr(location, '_create_log_path_called', False)
+
+
 def deb_args(tmp_path, **extra):
     """Return the arguments of a deb run with every reported option."""
     return SimpleNamespace(
@@ -111,21 +127,21 @@ def play(handler_class, args, events=None):
 def report(tmp_path):
     """Return the report.json of the run."""
     play(DebReportEventHandler, deb_args(tmp_path))
-    return json.loads((tmp_path / 'deb' / 'report.json').read_text())
+    return json.loads((tmp_path / REPORTS / 'report.json').read_text())
 
 
 @pytest.fixture
 def trace(tmp_path):
     """Return the trace.json of the run."""
     play(DebTraceEventHandler, deb_args(tmp_path))
-    return json.loads((tmp_path / 'deb' / 'trace.json').read_text())
+    return json.loads((tmp_path / REPORTS / 'trace.json').read_text())
 
 
 @pytest.fixture
 def junit(tmp_path):
     """Return the root of the junit.xml of the run."""
     play(DebJUnitEventHandler, deb_args(tmp_path))
-    return ElementTree.parse(str(tmp_path / 'deb' / 'junit.xml')).getroot()
+    return ElementTree.parse(str(tmp_path / REPORTS / 'junit.xml')).getroot()
 
 
 def test_metrics_block(tmp_path, capsys):
@@ -225,20 +241,25 @@ def test_report_leaves_out_what_json_cannot_hold(tmp_path):
     del args.parallel_workers
     play(DebReportEventHandler, args)
 
-    report = json.loads((tmp_path / 'deb' / 'report.json').read_text())
+    report = json.loads((tmp_path / REPORTS / 'report.json').read_text())
     assert 'memory' not in report['configuration']
     assert 'parallel_workers' not in report['configuration']
     assert report['configuration']['ros_distro'] == 'humble'
 
 
-def test_report_folder_may_be_relative(tmp_path, monkeypatch):
-    """--deb-base is relative to the current folder."""
-    monkeypatch.chdir(tmp_path)
+def test_reports_are_in_colcon_s_log_folder_not_the_output_folder(
+        tmp_path, monkeypatch):
+    """None with logging off; never in the repository users publish."""
     args = deb_args(tmp_path)
-    args.deb_base = 'out/deb'
     play(DebReportEventHandler, args)
+    assert (tmp_path / REPORTS / 'report.json').is_file()
+    assert not (tmp_path / 'deb').exists()
 
-    assert (tmp_path / 'out' / 'deb' / 'report.json').is_file()
+    monkeypatch.setattr(location, '_log_base_path', os.devnull)
+    monkeypatch.setattr(location, '_create_log_path_called', False)
+    shutil.rmtree(tmp_path / 'log')
+    play(DebReportEventHandler, args)
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
 
 
 def test_report_is_replaced_atomically(tmp_path):
@@ -263,7 +284,7 @@ def test_files_are_written_only_for_deb(tmp_path, capsys):
             DebJUnitEventHandler, DebMetricsEventHandler):
         play(handler_class, args)
 
-    assert not (tmp_path / 'deb').exists()
+    assert not (tmp_path / 'log').exists()
     assert capsys.readouterr().out == ''
 
 
@@ -400,10 +421,10 @@ def test_junit_for_a_run_that_ended_early(tmp_path):
     play(DebReportEventHandler, deb_args(tmp_path), events)
 
     suite = ElementTree.parse(
-        str(tmp_path / 'deb' / 'junit.xml')).getroot().find('testsuite')
+        str(tmp_path / REPORTS / 'junit.xml')).getroot().find('testsuite')
     assert (suite.get('tests'), suite.get('failures'), suite.get('errors'),
             suite.get('skipped')) == ('2', '0', '1', '1')
-    report = json.loads((tmp_path / 'deb' / 'report.json').read_text())
+    report = json.loads((tmp_path / REPORTS / 'report.json').read_text())
     core, cli = report['packages']
     assert core['status'] == 'running' and core['duration'] == 9.0
     assert core['phases'] == {'build': 8.0}

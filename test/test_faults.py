@@ -15,12 +15,15 @@ import subprocess
 import time
 
 from colcon_deb.container.contract import Mount
+from colcon_deb.work_folder import RUNS_FOLDER
 from debian.deb822 import Packages
+from docker_helpers import CACHE_HOME
 from docker_helpers import colcon_deb
 from docker_helpers import colcon_deb_command
 from docker_helpers import copy_workspace
 from docker_helpers import INSTALL_FROM_REPOSITORY
 from docker_helpers import run_in_clean_container
+from docker_helpers import workspace_env
 import pytest
 
 pytestmark = pytest.mark.docker
@@ -35,9 +38,14 @@ def start(workspace, *args):
     log = (workspace / 'colcon-deb.out').open('w')
     process = subprocess.Popen(
         colcon_deb_command(*args), cwd=workspace, stdout=log,
-        stderr=subprocess.STDOUT, text=True)
+        stderr=subprocess.STDOUT, text=True, env=workspace_env(workspace))
     process.log_path = workspace / 'colcon-deb.out'
     return process
+
+
+def work_folders(workspace):
+    """Return where the runs in a test workspace have their work folder."""
+    return workspace / CACHE_HOME / 'colcon-deb' / RUNS_FOLDER
 
 
 def output_of(process, timeout=180):
@@ -117,9 +125,9 @@ def test_signal_stops_everything(docker_engine, faults, signum):
     assert process.returncode != 0
     repository = faults / 'deb'
     leftovers = [
-        p.name for p in repository.rglob('*')
-        if p.name.endswith('.tmp') or '.work' in p.parts]
+        p.name for p in repository.rglob('*') if p.name.endswith('.tmp')]
     assert not leftovers, leftovers
+    assert not list(work_folders(faults).iterdir())
     rc, apt_output = run_in_clean_container(
         docker_engine, repository,
         INSTALL_FROM_REPOSITORY + 'apt-get install -y -q ros-noetic-quick')
@@ -241,15 +249,15 @@ def test_a_killed_run_is_cleaned_up_by_the_next(docker_engine, faults):
         faults, '--packages-select', 'slow',
         '--cmake-args', '-DTEST_SLEEP=120')
     wait_for_container(docker_engine, 'slow')
-    # no chance to clean up: the container and .work stay behind
+    # no chance to clean up: the container and the work folder stay behind
     process.kill()
     process.wait()
     assert run_containers(docker_engine)
-    assert list((faults / 'deb' / '.work').iterdir())
+    assert list(work_folders(faults).iterdir())
     rc, output = run_in_clean_container(
         docker_engine, faults / 'deb',
         INSTALL_FROM_REPOSITORY + 'apt-cache policy ros-noetic-ros-workspace')
     assert rc == 0, output
     colcon_deb(faults, '--packages-select', 'quick')
     assert not run_containers(docker_engine)
-    assert not (faults / 'deb' / '.work').exists()
+    assert not list(work_folders(faults).iterdir())

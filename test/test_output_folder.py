@@ -7,12 +7,13 @@ import os
 import threading
 from types import SimpleNamespace
 
+from colcon_deb.atomic_file import TEMPORARY_SUFFIX
 from colcon_deb.output_folder import check_free_space
-from colcon_deb.output_folder import LOCK_NAME
+from colcon_deb.output_folder import lock_holder
 from colcon_deb.output_folder import locked_output_folder
 from colcon_deb.output_folder import OutputFolderError
 from colcon_deb.output_folder import parse_size
-from colcon_deb.output_folder import WORK_NAME
+from colcon_deb.repository import BY_HASH
 import pytest
 
 
@@ -70,12 +71,13 @@ def test_check_free_space_skips_what_is_not_there(tmp_path):
         [('output folder', tmp_path / 'missing'), ('data', None)], 1 << 60)
 
 
-def test_lock_creates_the_folder(tmp_path):
+def test_lock_creates_the_folder_and_nothing_in_it(tmp_path):
     deb_base = tmp_path / 'deb' / 'base'
     with locked_output_folder(deb_base) as folder:
         assert folder == deb_base
-        assert (deb_base / 'COLCON_IGNORE').is_file()
-        assert (deb_base / LOCK_NAME).read_text() == f'{os.getpid()}\n'
+        assert list(deb_base.iterdir()) == []
+        assert lock_holder(deb_base) == os.getpid()
+    assert list(deb_base.iterdir()) == []
 
 
 def test_second_lock_fails_naming_the_holder(tmp_path):
@@ -91,45 +93,44 @@ def test_second_lock_fails_naming_the_holder(tmp_path):
     # released at the end: the next run takes it
     with locked_output_folder(tmp_path):
         pass
+    assert lock_holder(tmp_path) is None
 
 
 def test_failed_lock_leaves_the_holder_alone(tmp_path):
-    (tmp_path / '.x.tmp').write_text('')
     with locked_output_folder(tmp_path):
-        (tmp_path / WORK_NAME).mkdir()
-        (tmp_path / '.y.tmp').write_text('')
+        half = tmp_path / f'.Release.x{TEMPORARY_SUFFIX}'
+        half.write_text('')
         with pytest.raises(OutputFolderError):
             with locked_output_folder(tmp_path):
                 pass
         # what the holder writes is not a leftover of a crashed run
-        assert (tmp_path / WORK_NAME).is_dir()
-        assert (tmp_path / '.y.tmp').is_file()
-        assert (tmp_path / LOCK_NAME).read_text() == f'{os.getpid()}\n'
+        assert half.is_file()
 
 
-def test_leftovers_are_removed(tmp_path):
-    (tmp_path / '.Packages.tmp').write_text('half')
-    (tmp_path / '.pool.tmp' / 'sub').mkdir(parents=True)
-    (tmp_path / WORK_NAME / 'run').mkdir(parents=True)
-    (tmp_path / 'kept.tmp').write_text('')
-    (tmp_path / 'ros-humble-pkg.deb').write_text('')
+def test_only_colcon_deb_s_leftovers_are_removed(tmp_path):
+    """The user's files stay, even hidden, even named .tmp."""
+    (tmp_path / BY_HASH).mkdir(parents=True)
+    for leftover in (
+            tmp_path / f'.Packages.abc{TEMPORARY_SUFFIX}',
+            tmp_path / f'.ros-humble-a_1_all.deb.x{TEMPORARY_SUFFIX}',
+            tmp_path / BY_HASH / f'.0123.x{TEMPORARY_SUFFIX}'):
+        leftover.write_text('half')
+    users = [
+        tmp_path / '.work' / 'run', tmp_path / '.notes.tmp',
+        tmp_path / 'kept.tmp', tmp_path / '.cache' / 'x.deb',
+        tmp_path / 'ros-humble-pkg.deb', tmp_path / BY_HASH / '0123']
+    for path in users:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text('mine')
+    # colcon-deb makes no links: one named as a leftover is not its own
+    link = tmp_path / f'.link{TEMPORARY_SUFFIX}'
+    link.symlink_to(tmp_path / 'kept.tmp')
     with locked_output_folder(tmp_path):
-        assert sorted(p.name for p in tmp_path.iterdir()) == [
-            '.colcon-deb.lock', 'COLCON_IGNORE', 'kept.tmp',
-            'ros-humble-pkg.deb']
-        (tmp_path / WORK_NAME / 'run').mkdir(parents=True)
-    # the run's work folder goes at its end
-    assert not (tmp_path / WORK_NAME).exists()
-
-
-def test_work_folder_goes_after_an_error(tmp_path):
-    with pytest.raises(KeyError):
-        with locked_output_folder(tmp_path):
-            (tmp_path / WORK_NAME / 'run').mkdir(parents=True)
-            raise KeyError('failed')
-    assert not (tmp_path / WORK_NAME).exists()
-    with locked_output_folder(tmp_path):
-        pass
+        assert sorted(
+            p.relative_to(tmp_path) for p in tmp_path.rglob('*')
+            if p.is_file() and not p.is_symlink()) == sorted(
+                p.relative_to(tmp_path) for p in users)
+        assert link.is_symlink()
 
 
 def test_not_writable(tmp_path):

@@ -16,6 +16,7 @@ from xml.etree import ElementTree
 from docker_helpers import colcon_deb
 from docker_helpers import colcon_deb_command
 from docker_helpers import copy_workspace
+from docker_helpers import workspace_env
 import pyte
 import pytest
 
@@ -31,18 +32,18 @@ def two_runs(docker_engine, tmp_path_factory):
     workspace = copy_workspace(tmp_path_factory.mktemp('reports') / 'ws',
                                CHAIN)
     colcon_deb(workspace, '--parallel-workers', '2')
-    first = read_files(workspace / 'deb')
+    first = read_files(workspace / 'log' / 'latest_deb')
     with (workspace / 'other' / 'data.txt').open('a') as f:
         f.write('changed\n')
     colcon_deb(workspace, '--parallel-workers', '2')
-    return first, read_files(workspace / 'deb')
+    return first, read_files(workspace / 'log' / 'latest_deb')
 
 
-def read_files(deb_base):
+def read_files(reports):
     return (
-        json.loads((deb_base / 'report.json').read_text()),
-        json.loads((deb_base / 'trace.json').read_text()),
-        ElementTree.parse(deb_base / 'junit.xml').getroot())
+        json.loads((reports / 'report.json').read_text()),
+        json.loads((reports / 'trace.json').read_text()),
+        ElementTree.parse(reports / 'junit.xml').getroot())
 
 
 def by_name(report):
@@ -109,7 +110,7 @@ def test_live_progress_under_a_pseudo_terminal(docker_engine, tmp_path):
             '--cmake-args', '-DTEST_SLEEP_chain_b=4',
             '--parallel-workers', '2'),
         cwd=workspace, stdin=follower, stdout=follower, stderr=follower,
-        env=dict(os.environ, COLUMNS='120', LINES='40', TERM='xterm'))
+        env=workspace_env(workspace, COLUMNS='120', LINES='40', TERM='xterm'))
     os.close(follower)
     seen_bar = seen_running = False
     deadline = time.monotonic() + 300

@@ -27,13 +27,14 @@ def options(**changes):
 
 def test_defaults(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv('XDG_CACHE_HOME', str(tmp_path / 'xdg'))
     settings = Settings.from_args(options())
     assert settings.ros_distro == 'humble'
     assert settings.prefix == '/opt/ros/humble'
     assert settings.base_image == 'ros:humble-ros-base'
     assert settings.deb_base == tmp_path / 'deb'
     assert settings.deb_base.is_absolute()
-    assert settings.cache_dir == tmp_path / 'deb' / '.cache'
+    assert settings.cache_dir == tmp_path / 'xdg' / 'colcon-deb'
     assert settings.min_free_space == 2 << 30
     assert settings.rosdep_sources == ()
     assert settings.docker_hosts == ()
@@ -119,3 +120,11 @@ def test_settings_are_frozen():
     settings = Settings.from_args(options())
     with pytest.raises(AttributeError):
         settings.retries = 3
+
+
+def test_the_cache_is_in_the_user_s_cache_folder(tmp_path, monkeypatch):
+    """Not in the output folder, which users publish."""
+    monkeypatch.delenv('XDG_CACHE_HOME', raising=False)
+    monkeypatch.setenv('HOME', str(tmp_path))
+    assert Settings.from_args(options()).cache_dir == \
+        tmp_path / '.cache' / 'colcon-deb'

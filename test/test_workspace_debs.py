@@ -14,6 +14,7 @@ import subprocess
 import time
 
 from debian.deb822 import Packages
+from debian.deb822 import Release
 from docker_helpers import check_workspace_debs_work
 from docker_helpers import colcon_deb
 from docker_helpers import copy_workspace
@@ -60,6 +61,23 @@ def test_one_deb_per_package_and_an_index(built):
     # colcon's log handler keeps each package's output
     assert (workspace / 'log' / 'latest_deb' / 'calc_cli' /
             'stdout_stderr.log').exists()
+
+
+def test_the_output_folder_holds_the_repository_only(built):
+    """No cache, lock, work folder or report: it is published as it is."""
+    workspace, repository, _ = built
+    assert {
+        path.name for path in repository.iterdir()
+        if path.suffix != '.deb'} == {
+            'Release', 'Packages', 'Packages.gz', 'by-hash', 'rosdep.yaml'}
+    # apt fetches the index files Release names by their hash
+    release = Release((repository / 'Release').read_text())
+    assert release['Acquire-By-Hash'] == 'yes'
+    for entry in release['SHA256']:
+        assert (repository / 'by-hash' / 'SHA256' / entry['sha256']).\
+            read_bytes() == (repository / entry['name']).read_bytes()
+    for report in ('report.json', 'trace.json', 'junit.xml'):
+        assert (workspace / 'log' / 'latest_deb' / report).is_file()
 
 
 def test_control_fields(built):

@@ -9,6 +9,7 @@ import socket
 from colcon_deb.docker.engine import HOST_LABEL
 from colcon_deb.docker.engine import PID_LABEL
 from colcon_deb.docker.engine import RUN_LABEL
+from colcon_deb.work_folder import process_exists
 
 
 def run_labels(run_id):
@@ -35,17 +36,5 @@ def remove_stale_runs(engine):
     for run_id, labels in engine.run_labels().items():
         if labels.get(HOST_LABEL) != host:
             continue
-        if not _process_exists(int(labels.get(PID_LABEL, '0') or 0)):
+        if not process_exists(int(labels.get(PID_LABEL, '0') or 0)):
             engine.remove_labelled({RUN_LABEL: run_id})
-
-
-def _process_exists(pid):
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

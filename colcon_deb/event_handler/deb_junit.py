@@ -2,7 +2,7 @@
 # Licensed under the Apache License, Version 2.0
 
 """
-The result of a `deb` run for CI: `<deb_base>/junit.xml`.
+The result of a `deb` run for CI: `log/latest_deb/junit.xml`.
 
 CI systems show JUnit XML as test results: with one test case per package,
 a deb that failed shows as a failed test, with the last lines of its
@@ -38,15 +38,14 @@ from datetime import datetime
 from datetime import timezone
 import xml.etree.ElementTree as ElementTree
 
-from colcon_deb.atomic_file import write_atomically
 from colcon_deb.event_handler.run_record import CACHED
 from colcon_deb.event_handler.run_record import clean_lines
 from colcon_deb.event_handler.run_record import FAILED
-from colcon_deb.event_handler.run_record import output_path
 from colcon_deb.event_handler.run_record import QUEUED
 from colcon_deb.event_handler.run_record import RecordingEventHandler
 from colcon_deb.event_handler.run_record import RUNNING
 from colcon_deb.event_handler.run_record import SKIPPED
+from colcon_deb.event_handler.run_record import write_report
 
 JUNIT_NAME = 'junit.xml'
 SUITE_NAME = 'colcon-deb'
@@ -56,8 +55,8 @@ class DebJUnitEventHandler(RecordingEventHandler):
     """Write junit.xml, a test case per package, when a deb run ends."""
 
     def at_end(self):  # noqa: D102
-        write_atomically(
-            output_path(self.context, JUNIT_NAME), junit_xml(self.record))
+        write_report(
+            self.context, JUNIT_NAME, junit_xml(self.record))
 
 
 def junit_xml(record):

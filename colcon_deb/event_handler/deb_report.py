@@ -2,7 +2,7 @@
 # Licensed under the Apache License, Version 2.0
 
 """
-The report of a `deb` run: `<deb_base>/report.json`.
+The report of a `deb` run: `log/latest_deb/report.json`.
 
 Written when the run ends, for scripts and CI that want more than the
 exit code: what each package became, how long each step took, what was
@@ -56,9 +56,8 @@ from datetime import datetime
 from datetime import timezone
 import json
 
-from colcon_deb.atomic_file import write_atomically
-from colcon_deb.event_handler.run_record import output_path
 from colcon_deb.event_handler.run_record import RecordingEventHandler
+from colcon_deb.event_handler.run_record import write_report
 
 REPORT_NAME = 'report.json'
 FORMAT_VERSION = 1
@@ -70,12 +69,12 @@ CONFIGURATION_KEYS = (
 
 
 class DebReportEventHandler(RecordingEventHandler):
-    """Write report.json into the output folder when a deb run ends."""
+    """Write report.json into the log folder when a deb run ends."""
 
     def at_end(self):  # noqa: D102
         report = make_report(self.record, self.context.args)
-        write_atomically(
-            output_path(self.context, REPORT_NAME),
+        write_report(
+            self.context, REPORT_NAME,
             json.dumps(report, indent=2) + '\n')
 
 

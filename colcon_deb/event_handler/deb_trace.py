@@ -2,7 +2,7 @@
 # Licensed under the Apache License, Version 2.0
 
 """
-The timeline of a `deb` run: `<deb_base>/trace.json`.
+The timeline of a `deb` run: `log/latest_deb/trace.json`.
 
 Written when the run ends, in Chrome's trace event format, to be opened in
 https://ui.perfetto.dev or chrome://tracing: it shows which package kept
@@ -30,9 +30,8 @@ Metadata events (`"ph": "M"`) name the process and the tracks
 
 import json
 
-from colcon_deb.atomic_file import write_atomically
-from colcon_deb.event_handler.run_record import output_path
 from colcon_deb.event_handler.run_record import RecordingEventHandler
+from colcon_deb.event_handler.run_record import write_report
 
 TRACE_NAME = 'trace.json'
 PID = 1
@@ -43,8 +42,8 @@ class DebTraceEventHandler(RecordingEventHandler):
     """Write trace.json, the timeline of the workers, when a deb run ends."""
 
     def at_end(self):  # noqa: D102
-        write_atomically(
-            output_path(self.context, TRACE_NAME),
+        write_report(
+            self.context, TRACE_NAME,
             json.dumps(make_trace(self.record)) + '\n')
 
 

@@ -30,8 +30,11 @@ from colcon_core.event.output import StderrLine
 from colcon_core.event.output import StdoutLine
 from colcon_core.event_handler import EventHandlerExtensionPoint
 from colcon_core.event_reactor import EventReactorShutdown
+from colcon_core.location import create_log_path
+from colcon_core.location import get_log_path
 from colcon_core.plugin_system import satisfies_version
 from colcon_core.subprocess import SIGINT_RESULT
+from colcon_deb.atomic_file import write_atomically
 from colcon_deb.event import DebPublished
 from colcon_deb.event import EngineLost
 from colcon_deb.event import PackageBuiltOn
@@ -40,7 +43,6 @@ from colcon_deb.event import PackageFailure
 from colcon_deb.event import PackageRetry
 from colcon_deb.event import RunEngines
 from colcon_deb.event import RunPhase
-from colcon_deb.settings import deb_base_of
 
 QUEUED = 'queued'
 RUNNING = 'running'
@@ -102,9 +104,18 @@ def short_duration(seconds):
     return f'{seconds}s'
 
 
-def output_path(context, name):
-    """Return the path of a report file in the run's output folder."""
-    return deb_base_of(context.args) / name
+def write_report(context, name, data):
+    """
+    Write a report file of the run into colcon's log folder of the run.
+
+    Reports are about the run, not part of the repository users publish:
+    they sit beside colcon's own logs (`log/latest_deb/`).  With logging
+    off (`--log-base /dev/null`) there are none.
+    """
+    if get_log_path() is None:
+        return
+    create_log_path(context.args.verb_name)
+    write_atomically(get_log_path() / name, data)
 
 
 @dataclass(frozen=True)

@@ -56,7 +56,6 @@ from colcon_deb.event import RunEngines
 from colcon_deb.event import RunPhase
 from colcon_deb.output_folder import check_free_space
 from colcon_deb.output_folder import locked_output_folder
-from colcon_deb.output_folder import WORK_NAME
 from colcon_deb.plan import check_conditions
 from colcon_deb.plan import format_plan
 from colcon_deb.plan import guess_codename
@@ -71,6 +70,7 @@ from colcon_deb.settings import VERSION_SUFFIXES
 from colcon_deb.task import add_build_type_arguments
 from colcon_deb.task import get_build_type_task
 from colcon_deb.task import package_options
+from colcon_deb.work_folder import run_work_folder
 import yaml
 
 logger = colcon_logger.getChild(__name__)
@@ -196,7 +196,8 @@ class DebVerb(VerbExtensionPoint):
         parser.add_argument(
             '--cache-dir', metavar='DIR', type=get_cwd_path_resolver(),
             help='Where the cached debs are kept; workspaces may share it '
-                 '(default: <deb-base>/.cache)')
+                 '(default: $XDG_CACHE_HOME/colcon-deb, else '
+                 '~/.cache/colcon-deb)')
         parser.add_argument(
             '--dry-run', action='store_true',
             help='Print the plan (build order, levels, deb names and '
@@ -236,15 +237,17 @@ class DebVerb(VerbExtensionPoint):
             keep_going=settings.continue_on_error))
         use_capacity(args, pool)
         deb_base = settings.deb_base
-        with locked_output_folder(deb_base, wait=settings.wait_for_lock):
+        run_id = uuid.uuid4().hex[:12]
+        with locked_output_folder(deb_base, wait=settings.wait_for_lock), \
+                run_work_folder(settings.cache_dir, run_id) as work_dir:
             check_free_space(
-                [('output folder', deb_base)] + [
+                [('output folder', deb_base),
+                 ('cache folder', settings.cache_dir)] + [
                     ("Docker's data", engine.data_root())
                     for engine in pool.engines if engine.is_local],
                 settings.min_free_space)
             for engine in pool.engines:
                 remove_stale_runs(engine)
-            run_id = uuid.uuid4().hex[:12]
             labels = run_labels(run_id)
             stop = threading.Event()
             # one object for the run: it keeps what robots last fetched
@@ -255,7 +258,7 @@ class DebVerb(VerbExtensionPoint):
                         context, settings, plan, decorators, phases,
                         pool=pool, cache=cache, repository=repository,
                         options=options, labels=labels, stop=stop,
-                        work_dir=deb_base / WORK_NAME / run_id)
+                        work_dir=work_dir)
                 finally:
                     remove_containers(pool, run_id)
             repository.write_index()
@@ -309,7 +312,6 @@ def build_debs(context, settings, plan, decorators, phases, *, pool, cache,
                repository, options, labels, stop, work_dir):
     """Make the builder image, resolve dependencies, build every deb."""
     phases.append(RunPhase(RESOLVING_DEPENDENCIES))
-    work_dir.mkdir(parents=True)
     image = ensure_builder_image(
         pool.primary, settings.base_image,
         on_line=lambda line: print(line, flush=True))
