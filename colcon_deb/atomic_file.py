@@ -46,6 +46,11 @@ def replacing(path):
         os.chmod(file_.name, 0o644)
         os.replace(file_.name, path)
         replaced = True
+    except OSError as e:
+        # a full disk fails a write, which names no file: name the target
+        if e.filename is None:
+            raise OSError(e.errno, e.strerror, str(path)) from e
+        raise
     finally:
         if not replaced:
             os.unlink(file_.name)

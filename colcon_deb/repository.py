@@ -157,6 +157,11 @@ class Repository:
                 with suppress(FileNotFoundError):
                     (self.folder / obsolete).unlink()
 
+    def write_file(self, name, data):
+        """Write a file beside the index, e.g. the workspace's rosdep rules."""
+        with _writing(self.folder):
+            write_atomically(self.folder / name, data)
+
     def read_index(self) -> dict:
         """Return the paragraphs of the current Packages index by package."""
         with self._lock:
@@ -271,11 +276,17 @@ class Repository:
         write_atomically(
             self.folder / 'Release',
             _release(files, architectures).dump().encode())
-        for name, data in files.items():
-            write_atomically(self.folder / name, data)
+        # published: what follows may fail without undoing it
         packages_hash = _sha256(packages)
         self._current = (packages_hash, dict(current))
         self._names[packages_hash] = _deb_names(packages.decode())
+        try:
+            for name, data in files.items():
+                write_atomically(self.folder / name, data)
+        except OSError as e:
+            logger.warning(
+                f'the plain index files of the output folder are behind: '
+                f'{e.strerror} ({e.filename}); apt reads by hash')
         self._remove_unused()
 
     def _remove_unused(self):

@@ -12,6 +12,7 @@ top-level folder `container/`: it is made importable under that name here.
 import importlib.util
 import os
 from pathlib import Path
+import subprocess
 import sys
 
 import colcon_deb
@@ -60,3 +61,17 @@ def cache_of_its_own(tmp_path, monkeypatch):
     the debs of other tests.
     """
     monkeypatch.setenv('XDG_CACHE_HOME', str(tmp_path / 'xdg-cache'))
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """Mount a file system of 1 MiB, to fill: the disk is full for real."""
+    if os.geteuid() != 0 and os.environ.get('CI') != 'true':
+        pytest.skip('mounting a tmpfs needs root')
+    disk = tmp_path / 'disk'
+    disk.mkdir()
+    subprocess.run(
+        ['mount', '-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', str(disk)],
+        check=True)
+    yield disk
+    subprocess.run(['umount', str(disk)], check=True)

@@ -142,3 +142,9 @@ echo "installed $(cat /tmp/count)"
     for name in ('calc_core', 'calc_cli', 'calc_py'):
         assert f'\n{name}\n' in output
     assert 'downstream 42 84' in output
+
+
+def fill(disk, leave):
+    """Fill a file system but `leave` bytes."""
+    free = os.statvfs(disk).f_bavail * os.statvfs(disk).f_frsize
+    (disk / 'filler').write_bytes(b'\0' * max(0, free - leave))

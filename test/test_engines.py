@@ -22,6 +22,7 @@ import subprocess
 import tempfile
 import time
 
+from colcon_deb.docker.engine import PID_LABEL
 from docker_helpers import check_workspace_debs_work
 from docker_helpers import colcon_deb
 from docker_helpers import colcon_deb_command
@@ -201,7 +202,7 @@ def test_a_stopped_engine_hands_its_packages_over(
         >= {'ros-noetic-sleepy-a', 'ros-noetic-sleepy-b'}
     # nothing of the run is left on the engine that stayed
     assert not docker_engine.containers.list(
-        all=True, filters={'label': 'colcon-deb.run'})
+        all=True, filters={'label': f'{PID_LABEL}={process.pid}'})
 
 
 def wait_for_a_build(client, timeout=180):

@@ -14,13 +14,16 @@ import signal
 import subprocess
 import time
 
+from colcon_deb.atomic_file import TEMPORARY_SUFFIX
 from colcon_deb.container.contract import Mount
+from colcon_deb.docker.engine import PID_LABEL
 from colcon_deb.work_folder import RUNS_FOLDER
 from debian.deb822 import Packages
 from docker_helpers import CACHE_HOME
 from docker_helpers import colcon_deb
 from docker_helpers import colcon_deb_command
 from docker_helpers import copy_workspace
+from docker_helpers import fill
 from docker_helpers import INSTALL_FROM_REPOSITORY
 from docker_helpers import run_in_clean_container
 from docker_helpers import workspace_env
@@ -65,8 +68,10 @@ def wait_for_container(client, package, timeout=120):
     raise AssertionError(f'no container of {package} started')
 
 
-def run_containers(client):
-    return client.containers.list(all=True, filters={'label': RUN_LABEL})
+def run_containers(client, process=None):
+    """Return the containers of runs, or of the run of one process."""
+    label = RUN_LABEL if process is None else f'{PID_LABEL}={process.pid}'
+    return client.containers.list(all=True, filters={'label': label})
 
 
 def indexed_packages(repository):
@@ -118,9 +123,10 @@ def test_signal_stops_everything(docker_engine, faults, signum):
     process.send_signal(signum)
     output = output_of(process, timeout=30)
     # within 10 s: the process ended and no container of a run is left
-    while run_containers(docker_engine) and time.monotonic() - sent < 10:
+    while run_containers(docker_engine, process) and \
+            time.monotonic() - sent < 10:
         time.sleep(0.2)
-    assert not run_containers(docker_engine), output
+    assert not run_containers(docker_engine, process), output
     assert time.monotonic() - sent < 10
     assert process.returncode != 0
     repository = faults / 'deb'
@@ -261,3 +267,24 @@ def test_a_killed_run_is_cleaned_up_by_the_next(docker_engine, faults):
     colcon_deb(faults, '--packages-select', 'quick')
     assert not run_containers(docker_engine)
     assert not list(work_folders(faults).iterdir())
+
+
+def test_a_full_output_folder_is_one_line(docker_engine, faults, small_disk):
+    """ENOSPC while publishing: the run stops, saying so, nothing half done."""
+    deb_base = small_disk / 'deb'
+    fill(small_disk, 0)
+    process = start(
+        faults, '--packages-select', 'quick', '--deb-base', str(deb_base),
+        '--min-free-space', '0')
+    output = output_of(process)
+    assert process.returncode != 0
+    assert 'Traceback' not in output
+    errors = [
+        line for line in output.splitlines()
+        if 'No space left on device' in line]
+    assert len(errors) == 1, output
+    assert errors[0].endswith(
+        f"colcon deb: cannot write the output folder '{deb_base}' "
+        f"({deb_base / 'rosdep.yaml'}): No space left on device")
+    assert not run_containers(docker_engine, process)
+    assert not list(small_disk.rglob(f'*{TEMPORARY_SUFFIX}'))

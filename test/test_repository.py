@@ -15,11 +15,13 @@ import subprocess
 import sys
 
 from colcon_deb import repository
+from colcon_deb.atomic_file import TEMPORARY_SUFFIX
 from colcon_deb.repository import BY_HASH
 from colcon_deb.repository import Repository
 from colcon_deb.repository import RepositoryError
 from debian.deb822 import Packages
 from debian.deb822 import Release
+from docker_helpers import fill
 from docker_helpers import run_in_clean_container
 import pytest
 
@@ -482,3 +484,45 @@ echo 'folder {folder.name} read'
     assert rc == 0, output[-3000:]
     for folder in killed:
         assert f'folder {folder.name} read' in output
+
+
+@needs_apt
+def test_a_full_disk_at_any_step_is_one_line_and_leaves_a_valid_index(
+        small_disk, debs, tmp_path):
+    """ENOSPC for real, with ever more room, until publishing succeeds."""
+    debs.mkdir()
+    new = build_deb(debs, 'ros-humble-a', '2.0.0-0')
+    old = [build_deb(debs, package, '1.0.0-0') for package in PACKAGES]
+    failed_at = []
+    for pages in range(20):
+        repo = small_disk / 'repo'
+        shutil.rmtree(repo, ignore_errors=True)
+        for deb in old:
+            Repository(repo).publish(deb)
+        fill(small_disk, pages * 4096)
+        try:
+            Repository(repo).publish(new)
+        except RepositoryError as e:
+            message = str(e)
+            assert '\n' not in message
+            assert message.startswith(
+                f"cannot write the output folder '{repo}' ({repo}/")
+            assert message.endswith('): No space left on device')
+            failed_at.append(Path(message.split(' (')[1].split('): ')[0]))
+            published = False
+        else:
+            published = True
+        versions = check_index_as_apt_sees_it(repo, tmp_path / f'apt-{pages}')
+        (small_disk / 'filler').unlink()
+        if published:
+            assert versions['ros-humble-a'] == '2.0.0-0'
+            break
+        assert versions == dict.fromkeys(PACKAGES, '1.0.0-0')
+        assert not (repo / 'ros-humble-a_2.0.0-0_all.deb').exists()
+    else:
+        pytest.fail('publishing failed with 20 pages free')
+    # the disk was full at the deb, at the index files and at Release
+    assert {path.name for path in failed_at} >= {
+        'ros-humble-a_2.0.0-0_all.deb', 'Release'}
+    assert any(path.parent == repo / BY_HASH for path in failed_at)
+    assert not list(repo.rglob(f'*{TEMPORARY_SUFFIX}'))

@@ -27,7 +27,6 @@ from colcon_core.package_selection import get_packages
 from colcon_core.plugin_system import satisfies_version
 from colcon_core.task import TaskContext
 from colcon_core.verb import VerbExtensionPoint
-from colcon_deb.atomic_file import write_atomically
 from colcon_deb.cache import DebCache
 from colcon_deb.cache import STRATEGIES
 from colcon_deb.cache.keys import package_keys
@@ -62,7 +61,6 @@ from colcon_deb.plan import guess_codename
 from colcon_deb.plan import make_plan
 from colcon_deb.plan import read_package_xml
 from colcon_deb.repository import Repository
-from colcon_deb.repository import RepositoryError
 from colcon_deb.run import Run
 from colcon_deb.settings import DEFAULTS
 from colcon_deb.settings import Settings
@@ -404,14 +402,8 @@ def check_supported_types(decorators, ros_distro):
 
 def publish_prefix_setup(repository, plan, resolution):
     """Publish the prefix setup deb and the workspace's rosdep rules."""
-    try:
-        write_atomically(
-            repository.folder / 'rosdep.yaml',
-            yaml.safe_dump(workspace_rosdep_rules(plan)))
-    except OSError as e:
-        raise RepositoryError(
-            f"cannot write the output folder '{repository.folder}': "
-            f'{e.strerror}') from None
+    repository.write_file(
+        'rosdep.yaml', yaml.safe_dump(workspace_rosdep_rules(plan)))
     if resolution.prefix_setup_deb:
         repository.publish(resolution.prefix_setup_deb)
 
