@@ -21,9 +21,14 @@ from colcon_deb.container import contract
 from colcon_deb.container.contract import Mount
 from colcon_deb.container.contract import PrepareRequest
 from colcon_deb.container.contract import PrepareResult
+from colcon_deb.debian.built_deb import check_deb
+from colcon_deb.debian.built_deb import expected_files
+from colcon_deb.debian.built_deb import read_regular_file
+from colcon_deb.debian.built_deb import UnexpectedOutput
 from colcon_deb.debian.prefix_setup import prefix_setup_request
 from colcon_deb.docker.engine import ContainerSpec
 from colcon_deb.docker.engine import Folder
+from debian.deb822 import Deb822
 import yaml
 
 
@@ -153,8 +158,46 @@ def _run_prepare(engine, image, request, rules, out, *, labels, stop,
         raise ResolutionError(
             'resolving the dependencies failed (exit code '
             f'{result.exit_code}); see the output above')
-    return PrepareResult.from_json(
-        (out / contract.PREPARE_RESULT_FILE).read_text())
+    try:
+        return take_prepared(out, request.prefix_setup)
+    except UnexpectedOutput as e:
+        raise ResolutionError(f'resolving the dependencies: {e}') from None
+
+
+def take_prepared(out, prefix_setup):
+    """
+    Take the findings and the prefix setup deb, as the request expects.
+
+    The prepare container runs rosdep on the user's rule files: what it
+    leaves is checked like a package's build output, followed nowhere.
+    """
+    deb_name = f'{prefix_setup.deb_name}.deb'
+    found = expected_files(
+        out, {contract.PREPARE_RESULT_FILE, deb_name},
+        maker='the prepare container')
+    if contract.PREPARE_RESULT_FILE not in found:
+        raise UnexpectedOutput('the prepare container left no findings')
+    try:
+        result = PrepareResult.from_json(read_regular_file(
+            out / contract.PREPARE_RESULT_FILE).decode())
+    except (UnicodeDecodeError, ValueError, TypeError) as e:
+        raise UnexpectedOutput(
+            f'the prepare container left unreadable findings: {e}') \
+            from None
+    built = deb_name if prefix_setup.build and result.prefix_setup_deb \
+        else None
+    if result.prefix_setup_deb != built or (deb_name in found) != bool(
+            built):
+        raise UnexpectedOutput(
+            'the prepare container left a prefix setup deb '
+            f"'{result.prefix_setup_deb}' it was not asked for")
+    if built:
+        control = Deb822(prefix_setup.control)
+        check_deb(
+            out / deb_name, prefix_setup.deb_name,
+            control['Version'].replace(
+                contract.CODENAME_PLACEHOLDER, result.codename), ('all',))
+    return result
 
 
 def _digest(image, request, rules):

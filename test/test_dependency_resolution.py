@@ -4,6 +4,8 @@
 """Resolving a run's rosdep keys in the prepare container of a fake engine."""
 
 from pathlib import Path
+import shutil
+import subprocess
 
 from colcon_deb.container import contract
 from colcon_deb.container.contract import Mount
@@ -201,25 +203,49 @@ def test_stopped_prepare_container(plan, tmp_path):
 
 
 class SetupDebEngine(FakeEngine):
-    """A fake engine whose prepare container builds the prefix setup deb."""
+    """
+    A fake engine whose prepare container builds the prefix setup deb.
+
+    :param leave: what else it does in its output folder
+    """
+
+    def __init__(self, leave=None, control=None):  # noqa: D107
+        super().__init__()
+        self.leave = leave
+        self.control = control
 
     def _prepare(self, spec, out):
         result = super()._prepare(spec, out)
+        request = contract.PrepareRequest.from_json(
+            spec.environment[contract.PREPARE_VARIABLE])
+        setup = request.prefix_setup
         path = out / contract.PREPARE_RESULT_FILE
         written = PrepareResult.from_json(path.read_text())
-        written.prefix_setup_deb = 'setup.deb'
+        written.prefix_setup_deb = f'{setup.deb_name}.deb'
         path.write_text(written.to_json())
-        (out / 'setup.deb').write_bytes(b'a deb')
+        root = out / 'root'
+        (root / 'DEBIAN').mkdir(parents=True)
+        (root / 'DEBIAN' / 'control').write_text(self.control or (
+            setup.control.replace(contract.ARCHITECTURE_PLACEHOLDER, 'all')
+            .replace(contract.CODENAME_PLACEHOLDER, written.codename)))
+        subprocess.run(
+            ['dpkg-deb', '--root-owner-group', '--build', str(root),
+             str(out / written.prefix_setup_deb)],
+            check=True, stdout=subprocess.DEVNULL)
+        shutil.rmtree(root)
+        if self.leave:
+            self.leave(out)
         return result
 
 
 def test_prefix_setup_deb_is_cached_and_copied(plan, tmp_path):
     cache = tmp_path / 'cache'
     resolution = resolve_with(SetupDebEngine(), plan, tmp_path, cache=cache)
-    assert resolution.prefix_setup_deb == tmp_path / 'work' / 'setup.deb'
-    assert resolution.prefix_setup_deb.read_bytes() == b'a deb'
-    kept = cache / 'resolutions' / resolution.digest / 'setup.deb'
-    assert kept.read_bytes() == b'a deb'
+    name = 'ros-humble-ros-workspace.deb'
+    assert resolution.prefix_setup_deb == tmp_path / 'work' / name
+    data = resolution.prefix_setup_deb.read_bytes()
+    kept = cache / 'resolutions' / resolution.digest / name
+    assert kept.read_bytes() == data
     assert cached_resolution(
         cache, IMAGE, plan, rosdep_command='rosdep',
         rosdep_sources=[]).prefix_setup_deb == kept
@@ -228,6 +254,32 @@ def test_prefix_setup_deb_is_cached_and_copied(plan, tmp_path):
     assert cached_resolution(
         cache, IMAGE, plan, rosdep_command='rosdep',
         rosdep_sources=[]) is None
+
+
+@pytest.mark.parametrize('leave, control, message', [
+    (lambda out: (out / 'stolen').symlink_to('/etc/shadow'), None,
+     'the prepare container left unexpected files in its output folder: '
+     "'stolen'"),
+    (lambda out: (out / 'libc-bin_99_all.deb').write_bytes(b'x'), None,
+     'the prepare container left unexpected files in its output folder: '
+     "'libc-bin_99_all.deb'"),
+    (lambda out: (out / contract.PREPARE_RESULT_FILE).unlink() or (
+        out / contract.PREPARE_RESULT_FILE).symlink_to('/etc/passwd'), None,
+     f"the prepare container left '{contract.PREPARE_RESULT_FILE}', which "
+     'is not a regular file'),
+    (None, 'Package: libc-bin\nVersion: 99\nArchitecture: all\n'
+     'Maintainer: x <x@example.org>\nDescription: x\n',
+     "its deb 'ros-humble-ros-workspace.deb' says Package libc-bin, "
+     'Version 99, Architecture all'),
+])
+def test_the_prepare_container_s_output_is_checked(
+        plan, tmp_path, leave, control, message):
+    with pytest.raises(ResolutionError) as raised:
+        resolve_with(
+            SetupDebEngine(leave, control), plan, tmp_path,
+            cache=tmp_path / 'cache')
+    assert str(raised.value) == f'resolving the dependencies: {message}'
+    assert not (tmp_path / 'cache' / 'resolutions').exists()
 
 
 def test_workspace_rosdep_rules(plan):

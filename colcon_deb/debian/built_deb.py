@@ -40,32 +40,55 @@ def take_built_deb(folder, *, package, version, architectures):
     :raises UnexpectedOutput: with one line saying what was found
     """
     folder = Path(folder)
-    expected = {
+    found = expected_files(folder, {
         f'{package}_{version}_{architecture}.deb'
-        for architecture in architectures}
+        for architecture in architectures})
+    if not found:
+        raise UnexpectedOutput('its build left no deb')
+    check_deb(folder / found[0], package, version, architectures)
+    return folder / found[0]
+
+
+def expected_files(folder, expected, *, maker='its build'):
+    """
+    Return which expected files a container left, if it left nothing else.
+
+    :param expected: the names it may leave
+    :param maker: who left them, for the message
+    :raises UnexpectedOutput: naming the other files, or an expected name
+      that is not a regular file (looked at with lstat)
+    """
     entries = sorted(os.scandir(folder), key=lambda e: e.name)
     unexpected = [e.name for e in entries if e.name not in expected]
     if unexpected:
         raise UnexpectedOutput(
-            'its build left unexpected files in its output folder: '
+            f'{maker} left unexpected files in its output folder: '
             + ', '.join(_printable(name) for name in unexpected[:5])
             + (' ...' if len(unexpected) > 5 else ''))
-    if not entries:
-        raise UnexpectedOutput('its build left no deb')
-    entry = entries[0]
-    mode = entry.stat(follow_symlinks=False).st_mode
-    if not stat.S_ISREG(mode):
-        raise UnexpectedOutput(
-            f"its build left '{entry.name}', which is not a regular file")
-    control = _control(folder / entry.name)
+    for entry in entries:
+        if not stat.S_ISREG(entry.stat(follow_symlinks=False).st_mode):
+            raise UnexpectedOutput(
+                f"{maker} left '{entry.name}', which is not a regular file")
+    return [entry.name for entry in entries]
+
+
+def check_deb(path, package, version, architectures):
+    """Check that a deb's control says what the plan expects."""
+    control = _control(path)
     found = (
         control.get('Package'), control.get('Version'),
         control.get('Architecture'))
     if found[:2] != (package, version) or found[2] not in architectures:
         raise UnexpectedOutput(
-            f"its deb '{entry.name}' says Package {found[0]}, Version "
+            f"its deb '{path.name}' says Package {found[0]}, Version "
             f'{found[1]}, Architecture {found[2]}')
-    return folder / entry.name
+
+
+def read_regular_file(path):
+    """Read a file a container left, following no link to it."""
+    descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    with os.fdopen(descriptor, 'rb') as f:
+        return f.read()
 
 
 def _control(path):
