@@ -22,6 +22,9 @@ import tempfile
 
 TEMPORARY_SUFFIX = '.colcon-deb.tmp'
 _CHUNK_SIZE = 1 << 20
+# what of a name fits in a temporary name: 255 bytes less '.', '.', the
+# eight random characters and the suffix
+_NAME_ROOM = 255 - 10 - len(TEMPORARY_SUFFIX)
 
 
 @contextmanager
@@ -34,8 +37,10 @@ def replacing(path):
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    # a name that fills a file name is cut short in the temporary one
+    name = os.fsdecode(os.fsencode(path.name)[:_NAME_ROOM])
     file_ = tempfile.NamedTemporaryFile(
-        dir=path.parent, prefix=f'.{path.name}.', suffix=TEMPORARY_SUFFIX,
+        dir=path.parent, prefix=f'.{name}.', suffix=TEMPORARY_SUFFIX,
         delete=False)
     replaced = False
     try:

@@ -19,8 +19,8 @@ from catkin_pkg.package import parse_package
 from colcon_deb.debian.dependencies import build_dependencies
 from colcon_deb.debian.dependencies import condition_context
 from colcon_deb.debian.dependencies import runtime_dependencies
+from colcon_deb.debian.names import check_deb_file_name
 from colcon_deb.debian.names import check_deb_name
-from colcon_deb.debian.names import check_deb_version
 from colcon_deb.debian.names import deb_name
 from colcon_deb.debian.names import deb_version
 from colcon_deb.debian.names import suffix_time
@@ -35,6 +35,9 @@ ROS_DISTRO_CODENAMES = {
 
 # what a dry run shows of a codename it cannot guess
 UNKNOWN_CODENAME = '<codename>'
+# Debian's and Ubuntu's codenames have at most eight letters: before the
+# target's codename is known, the deb file name is checked with this one
+LONGEST_CODENAME = 'bookworm'
 
 
 class PlanError(RuntimeError):
@@ -94,9 +97,19 @@ class Plan:
         return sorted(keys)
 
     def version(self, planned, codename, suffix=''):
-        """Return the deb version of a package for a target codename."""
-        return deb_version(
-            planned.package.version, codename, self.revision, suffix)
+        """
+        Return the deb version of a package for a target codename.
+
+        The codename is the target's: its version and deb file name are
+        checked again, an image's codename may be longer than planned for.
+        """
+        try:
+            version = deb_version(
+                planned.package.version, codename, self.revision, suffix)
+            check_deb_file_name(planned.deb_name, version)
+        except ValueError as e:
+            raise PlanError(f"package '{planned.name}': {e}") from None
+        return version
 
     def version_suffixes(self, keys, published, last_keys):
         """
@@ -161,7 +174,8 @@ def make_plan(decorators, *, ros_distro, prefix, revision, with_tests,
             build_depends=build_dependencies(
                 package, context, with_tests=with_tests),
             run_depends=runtime_dependencies(package, context))
-        check_debian_rules(planned)
+        check_debian_rules(
+            planned, revision=revision, version_suffix=version_suffix)
         packages.append(planned)
     return Plan(
         ros_distro=ros_distro, ros_version=context['ROS_VERSION'],
@@ -226,11 +240,19 @@ def check_conditions(package, descriptor, ros_distro):
         raise PlanError(f"package '{descriptor.name}': {e}") from None
 
 
-def check_debian_rules(planned):
-    """Check the deb name and version before any container starts."""
+def check_debian_rules(planned, *, revision=0, version_suffix='source-time'):
+    """
+    Check the deb name, version and file name before any container starts.
+
+    The target's codename and the time a version ends with are not known
+    yet: the longest they can be stand in for them.
+    """
+    suffix = time_suffix(0) if version_suffix != 'none' else ''
     try:
         check_deb_name(planned.deb_name)
-        check_deb_version(deb_version(planned.package.version, 'codename'))
+        version = deb_version(
+            planned.package.version, LONGEST_CODENAME, revision, suffix)
+        check_deb_file_name(planned.deb_name, version)
     except ValueError as e:
         raise PlanError(f"package '{planned.name}': {e}") from None
 

@@ -4,10 +4,13 @@
 import shutil
 import subprocess
 
+from colcon_deb.debian.names import check_deb_file_name
 from colcon_deb.debian.names import check_deb_name
 from colcon_deb.debian.names import check_deb_version
 from colcon_deb.debian.names import deb_name
 from colcon_deb.debian.names import deb_version
+from colcon_deb.debian.names import LONGEST_ARCHITECTURE
+from colcon_deb.debian.names import NAME_MAX
 from colcon_deb.debian.names import suffix_time
 from colcon_deb.debian.names import time_suffix
 import pytest
@@ -121,3 +124,15 @@ def test_a_later_time_suffix_is_an_upgrade():
     for newer, older in ((later, earlier), (earlier, plain)):
         subprocess.run(
             ['dpkg', '--compare-versions', newer, 'gt', older], check=True)
+
+
+def test_a_deb_file_name_up_to_name_max_bytes_fits():
+    version = '1:1.0.0-0bookworm'
+    # the epoch is not part of the file name
+    room = NAME_MAX - len(f'_1.0.0-0bookworm_{LONGEST_ARCHITECTURE}.deb')
+    check_deb_file_name('a' * room, version)
+    with pytest.raises(ValueError, match=(
+            f'^its deb file name would be up to {NAME_MAX + 1} bytes long, '
+            f'more than the {NAME_MAX} a file name may have; shorten the '
+            'package name$')):
+        check_deb_file_name('a' * (room + 1), version)

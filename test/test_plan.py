@@ -11,6 +11,8 @@ The other host-side tests make their plans with `write_package` and
 from types import SimpleNamespace
 
 from colcon_deb.cache import CacheKey
+from colcon_deb.debian.names import NAME_MAX
+from colcon_deb.debian.names import time_suffix
 from colcon_deb.plan import check_debian_rules
 from colcon_deb.plan import format_plan
 from colcon_deb.plan import guess_codename
@@ -218,6 +220,36 @@ def test_make_plan_invalid_deb_name_is_a_plan_error(tmp_path):
     folder = write_package(tmp_path, 'pkg')
     with pytest.raises(PlanError, match="package 'pkg@2'"):
         plan_of([decorator(folder, name='pkg@2')])
+
+
+def test_a_deb_file_name_too_long_is_a_plan_error(tmp_path):
+    # ros-humble-<name>_1.0.0-0<8 letters>.YYYYMMDD.HHMMSS_<10 letters>.deb
+    longest = 'p' * (NAME_MAX - 58)
+    plan_of([decorator(write_package(tmp_path, longest))])
+    with pytest.raises(PlanError, match=(
+            f"^package '{longest}p': its deb file name would be up to "
+            f'{NAME_MAX + 1} bytes long')):
+        plan_of([decorator(write_package(tmp_path, longest + 'p'))])
+    # without the time at the end of the version, 16 bytes fit more
+    make_plan(
+        [decorator(write_package(tmp_path, longest + 'p' * 16))],
+        ros_distro='humble', prefix='/opt/ros/humble', revision=0,
+        with_tests=False, version_suffix='none')
+
+
+def test_the_version_of_the_target_codename_is_checked(tmp_path):
+    """An image's codename may be longer than the plan thought."""
+    longest = 'p' * (NAME_MAX - 58)
+    plan = plan_of([decorator(write_package(tmp_path, longest))])
+    planned = plan.packages[0]
+    assert plan.version(planned, 'bookworm', time_suffix(0)) == \
+        '1.0.0-0bookworm.19700101.000000'
+    with pytest.raises(PlanError, match=(
+            f"^package '{longest}': its deb file name would be up to")):
+        plan.version(planned, 'bookworms', time_suffix(0))
+    with pytest.raises(PlanError, match=(
+            f"^package '{longest}': Debian revision .* contains '_'")):
+        plan.version(planned, 'my_codename')
 
 
 @pytest.mark.parametrize('base_image, codename', [

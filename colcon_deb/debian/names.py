@@ -15,6 +15,11 @@ _NAME_CHARACTERS = re.compile(r'[a-z0-9+.-]*')
 _UPSTREAM_CHARACTERS = re.compile(r'[A-Za-z0-9.+~-]*')
 _REVISION_CHARACTERS = re.compile(r'[A-Za-z0-9+.~]*')
 _TIME_SUFFIX = re.compile(r'\.(\d{8})\.(\d{6})$')
+# the most bytes a file name may have (NAME_MAX of the usual file systems)
+NAME_MAX = 255
+# the longest architecture name of dpkg's table of processors: a deb file
+# name that fits with it fits with any architecture
+LONGEST_ARCHITECTURE = 'mips64r6el'
 
 
 def deb_name(ros_distro: str, package_name: str) -> str:
@@ -123,6 +128,25 @@ def check_deb_version(version: str) -> None:
     _check_characters(
         revision, _REVISION_CHARACTERS,
         f"Debian revision of version '{version}'", 'A-Z a-z 0-9 + . ~')
+
+
+def check_deb_file_name(name: str, version: str) -> None:
+    """
+    Check that Debian's file name of a deb fits in a file name.
+
+    `<name>_<version without epoch>_<architecture>.deb` that does not fit
+    would fail only when the container writes the deb, after the build;
+    the longest architecture stands in for the target's.
+
+    :raises ValueError: saying how long the file name would be
+    """
+    upstream_and_revision = version.split(':', 1)[-1]
+    size = len(
+        f'{name}_{upstream_and_revision}_{LONGEST_ARCHITECTURE}.deb'.encode())
+    if size > NAME_MAX:
+        raise ValueError(
+            f'its deb file name would be up to {size} bytes long, more than '
+            f'the {NAME_MAX} a file name may have; shorten the package name')
 
 
 def _check_characters(value, pattern, what, allowed):
