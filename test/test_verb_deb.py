@@ -189,7 +189,7 @@ def test_a_condition_that_does_not_parse_is_named(tmp_path):
     completed = run_colcon(
         workspace, 'deb', '--dry-run', '--ros-distro', 'noetic')
     assert completed.returncode == 1, completed.stdout
-    # before it, colcon-ros logs its own traceback of the identification
+    # before it, colcon logs the first line of the failed identification
     last = completed.stdout.strip().splitlines()[-1]
     assert "package 'calc_core': condition '$ROS_VERSION ==' failed to " \
         'parse' in last

@@ -5,6 +5,7 @@
 
 from collections import OrderedDict
 from contextlib import contextmanager
+import logging
 import os
 from pathlib import Path
 import signal
@@ -21,6 +22,8 @@ from colcon_core.executor import execute_jobs
 from colcon_core.executor import Job
 from colcon_core.executor import OnError
 from colcon_core.logging import colcon_logger
+from colcon_core.package_identification import logger \
+    as identification_logger
 from colcon_core.package_selection import add_arguments \
     as add_packages_arguments
 from colcon_core.package_selection import get_packages
@@ -294,8 +297,14 @@ def discover_packages(args, destinations):
     """
     Run colcon's discovery and selection; its errors in one line.
 
-    The package metadata of the build types' options is kept.
+    A package.xml that colcon-ros cannot read (a condition that does not
+    parse) makes colcon log a traceback; its first line names the folder
+    and the cause, and a selected package fails the run with that cause
+    (see check_supported_types).  The package metadata of the build types'
+    options is kept.
     """
+    first_lines = _FirstLineOnly()
+    identification_logger.addFilter(first_lines)
     try:
         return get_packages(
             args, additional_argument_names=destinations,
@@ -304,6 +313,16 @@ def discover_packages(args, destinations):
         lines = [line.strip() for line in str(e).splitlines()]
         raise RuntimeError(' '.join(line for line in lines if line)) \
             from None
+    finally:
+        identification_logger.removeFilter(first_lines)
+
+
+class _FirstLineOnly(logging.Filter):
+    """Cut a logged message to its first line: no traceback."""
+
+    def filter(self, record):  # noqa: A003, D102
+        record.msg, record.args = record.getMessage().split('\n', 1)[0], ()
+        return True
 
 
 def build_debs(context, settings, plan, decorators, phases, *, pool, cache,
