@@ -9,6 +9,7 @@ builds the prefix setup package when the distribution has none.
 """
 
 from dataclasses import dataclass
+import errno
 import hashlib
 import json
 import os
@@ -232,6 +233,12 @@ def _store_result(cache, digest, result, out):
     """
     Keep the findings; an unresolved key is not kept, it may be fixed.
 
+    Runs that share the cache may store the same findings at once, and
+    read them meanwhile: a folder of findings appears whole, by a rename,
+    and is never emptied while it may be read.  A run that finds the
+    folder there when it renames its own lost a race: it keeps its own
+    findings, which are the same.  Only broken findings are moved aside.
+
     :returns: the folder the findings are in now
     """
     if cache is None or result.unresolved:
@@ -241,9 +248,26 @@ def _store_result(cache, digest, result, out):
     staging = Path(tempfile.mkdtemp(dir=folder.parent, prefix='.new-'))
     for path in out.iterdir():
         shutil.copyfile(path, staging / path.name)
-    shutil.rmtree(folder, ignore_errors=True)
-    os.replace(staging, folder)
+    if folder.exists() and _cached_result(cache, digest) is None:
+        _move_aside(folder)
+    try:
+        os.rename(staging, folder)
+    except OSError as e:
+        if e.errno not in (errno.ENOTEMPTY, errno.EEXIST):
+            raise
+        shutil.rmtree(staging, ignore_errors=True)
+        return out
     return folder
+
+
+def _move_aside(folder):
+    """Remove a folder, renaming it first: nobody sees it half-removed."""
+    trash = Path(tempfile.mkdtemp(dir=folder.parent, prefix='.old-'))
+    try:
+        os.rename(folder, trash / folder.name)
+    except FileNotFoundError:
+        pass  # another run moved it
+    shutil.rmtree(trash, ignore_errors=True)
 
 
 def check_resolved(plan, result, rosdep_command):

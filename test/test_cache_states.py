@@ -133,7 +133,7 @@ def test_corrupt_cached_deb(plan, tmp_path, engines):
     deb.write_bytes(b'a deb')
     key = keys['core'][0]
     cache.store(key, deb)
-    (cache.folder / 'core' / f'{key.full}.deb').write_bytes(b'changed')
+    cache.lookup(key).write_bytes(b'changed')
     states = cache_states(plan, settings(), options(plan), cache)
     assert states['core'] == 'miss: cached deb missing or corrupt'
     assert states['app'] == 'miss: never built'

@@ -99,8 +99,9 @@ class DebCache:
     Debs by key in a folder; several workspaces may share one.
 
     Layout: `<folder>/<package>/<full key>.json` describes an entry and
-    `<folder>/<package>/<full key>.deb` is its deb; `<folder>/<package>/
-    last.json` is the key of the latest entry, to explain misses.
+    names its deb, `<folder>/<package>/<sha256 of the deb>.deb`;
+    `<folder>/<package>/last.json` is the key of the latest entry, to
+    explain misses.
     """
 
     def __init__(self, folder, strategy='conservative'):  # noqa: D107
@@ -131,17 +132,25 @@ class DebCache:
         return deb
 
     def store(self, key, deb):
-        """Keep a deb for the key; the entry is written last, atomically."""
+        """
+        Keep a deb for the key; the entry is written last, atomically.
+
+        Runs that share the cache may store one key at once, with debs of
+        other bytes (a build that is not reproducible): a deb named by its
+        checksum is never replaced by other bytes, so whichever entry is
+        written last, it and the deb it names match, and a deb a reader
+        found stays what it was.
+        """
         if self.strategy == 'none':
             return
         folder = self.folder / key.package
         folder.mkdir(parents=True, exist_ok=True)
-        target = folder / f'{key.full}.deb'
+        sha256 = file_sha256(deb)
+        target = folder / f'{sha256}.deb'
         copy_atomically(deb, target)
         entry = {
             'format': KEY_FORMAT, 'key': key.as_dict(), 'own': key.own,
-            'deb': target.name, 'deb_name': deb.name,
-            'sha256': file_sha256(target)}
+            'deb': target.name, 'deb_name': deb.name, 'sha256': sha256}
         write_atomically(
             self._entry_path(key.package, key.full), json.dumps(entry))
         write_atomically(folder / 'last.json', json.dumps(key.as_dict()))
