@@ -18,6 +18,7 @@ from colcon_deb.container.contract import Mount
 from colcon_deb.docker.engine import EngineError
 from colcon_deb.docker.engine import EngineUnreachable
 from colcon_deb.docker.engine import RunResult
+from colcon_deb.docker.engine import UnsafeArchive
 from debian.deb822 import Deb822
 
 # what a scripted outcome of a build container looks like to the task
@@ -91,6 +92,10 @@ class FakeEngine:
         on_stdout(f'building {package}, attempt {attempt + 1}\n'.encode())
         if outcome == 'daemon-error':
             raise EngineError('Docker: the daemon went away')
+        if outcome == 'unsafe-archive':
+            raise UnsafeArchive(
+                "the remote engine sent back /out with 'out/x.deb', a "
+                'symbolic link: nothing of it is taken')
         if outcome == 'ok':
             self._make_deb(contract.JobSpec.from_json(
                 spec.environment[contract.JOB_VARIABLE]), folders[Mount.OUT])

@@ -1,11 +1,17 @@
 # Copyright 2026 colcon-deb developers
 # Licensed under the Apache License, Version 2.0
 
+import io
+import tarfile
+
+from colcon_deb.docker.engine import _download
 from colcon_deb.docker.engine import _pass_lines
 from colcon_deb.docker.engine import _short_reason
 from colcon_deb.docker.engine import ContainerSpec
 from colcon_deb.docker.engine import DockerEngine
 from colcon_deb.docker.engine import EngineError
+from colcon_deb.docker.engine import Folder
+from colcon_deb.docker.engine import UnsafeArchive
 from docker_helpers import BASE_IMAGE
 import pytest
 
@@ -72,3 +78,84 @@ def test_scratch_folders_are_volumes_that_go_with_the_container(
     assert ' /scratch ' in output
     assert 'made' in output
     assert {volume.id for volume in docker_engine.volumes.list()} == before
+
+
+class ArchiveContainer:
+    """A container of a remote engine, as far as a download reads it."""
+
+    def __init__(self, *members):  # noqa: D107
+        archive = io.BytesIO()
+        with tarfile.open(fileobj=archive, mode='w') as tar:
+            for name, kind, data in members:
+                member = tarfile.TarInfo(name)
+                member.type = kind
+                if kind == tarfile.SYMTYPE or kind == tarfile.LNKTYPE:
+                    member.linkname = data
+                    data = b''
+                member.size = len(data or b'')
+                tar.addfile(member, io.BytesIO(data) if data else None)
+        self.archive = archive.getvalue()
+
+    def get_archive(self, path):
+        # in chunks, as the Docker SDK streams it
+        chunks = [self.archive[i:i + 1000]
+                  for i in range(0, len(self.archive), 1000)]
+        return iter(chunks), {'name': path.rsplit('/', 1)[-1]}
+
+
+def folder_of(tmp_path):
+    host = tmp_path / 'out'
+    host.mkdir()
+    return Folder(host, '/out', writable=True)
+
+
+def test_a_remote_archive_of_files_and_folders_is_taken(tmp_path):
+    folder = folder_of(tmp_path)
+    _download(ArchiveContainer(
+        ('out', tarfile.DIRTYPE, None),
+        ('out/pkg_1.0_all.deb', tarfile.REGTYPE, b'a deb'),
+        ('out/logs', tarfile.DIRTYPE, None),
+        ('out/logs/build.log', tarfile.REGTYPE, b'built')), folder)
+    assert (tmp_path / 'out' / 'pkg_1.0_all.deb').read_bytes() == b'a deb'
+    assert (tmp_path / 'out' / 'logs' / 'build.log').read_bytes() == b'built'
+
+
+@pytest.mark.parametrize('member, said', [
+    (('out/pkg.deb', tarfile.SYMTYPE, '/etc/shadow'),
+     "'out/pkg.deb', a symbolic link"),
+    (('out/pkg.deb', tarfile.SYMTYPE, 'other.deb'),
+     "'out/pkg.deb', a symbolic link"),
+    (('out/pkg.deb', tarfile.LNKTYPE, 'out/a.deb'),
+     "'out/pkg.deb', a hard link"),
+    (('out/null', tarfile.CHRTYPE, None), "'out/null', a device"),
+    (('out/disk', tarfile.BLKTYPE, None), "'out/disk', a device"),
+    (('out/pipe', tarfile.FIFOTYPE, None), "'out/pipe', a FIFO"),
+    (('out/../evil.deb', tarfile.REGTYPE, b'x'),
+     "'out/../evil.deb', outside the folder"),
+    (('/etc/evil.deb', tarfile.REGTYPE, b'x'),
+     "'/etc/evil.deb', outside the folder"),
+    (('etc/evil.deb', tarfile.REGTYPE, b'x'),
+     "'etc/evil.deb', outside the folder"),
+])
+def test_a_remote_archive_with_anything_else_is_refused(
+        tmp_path, member, said):
+    folder = folder_of(tmp_path)
+    container = ArchiveContainer(
+        ('out', tarfile.DIRTYPE, None),
+        ('out/a.deb', tarfile.REGTYPE, b'a deb'), member)
+    with pytest.raises(UnsafeArchive) as e:
+        _download(container, folder)
+    assert str(e.value) == (
+        f'the remote engine sent back /out with {said}: nothing of it is '
+        'taken')
+    # nothing of it, not even the files before
+    assert list((tmp_path / 'out').iterdir()) == []
+    assert not (tmp_path / 'evil.deb').exists()
+
+
+def test_a_remote_archive_that_is_no_archive_is_refused(tmp_path):
+    container = ArchiveContainer()
+    container.archive = b'no tar archive' * 100
+    with pytest.raises(UnsafeArchive, match=(
+            '^the archive of /out cannot be read: ')):
+        _download(container, folder_of(tmp_path))

@@ -101,6 +101,21 @@ def test_infrastructure_failures_are_retried(
     assert published(diamond) == {'base', 'left', 'lone', 'right', 'top'}
 
 
+def test_an_unsafe_archive_fails_the_package_in_one_line(
+        diamond, monkeypatch, capfd):
+    """What a remote engine sent back is the build's, never retried."""
+    engine = FakeEngine({'right': ['unsafe-archive', 'ok']})
+    rc = colcon_deb(
+        monkeypatch, engine, '--retries', '2', '--continue-on-error')
+    output = ''.join(capfd.readouterr())
+    assert rc != 0
+    assert engine.builds.count('right') == 1
+    assert "colcon-deb: 'right' failed: the remote engine sent back /out " \
+        "with 'out/x.deb', a symbolic link: nothing of it is taken" in output
+    assert 'Traceback' not in output
+    assert published(diamond) == {'base', 'left', 'lone'}
+
+
 def test_retries_run_out(diamond, monkeypatch, capsys):
     engine = FakeEngine({'lone': ['killed']})
     rc = colcon_deb(monkeypatch, engine, '--retries', '1',

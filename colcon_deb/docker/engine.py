@@ -15,6 +15,7 @@ from dataclasses import field
 import json
 import os
 from pathlib import Path
+from pathlib import PurePosixPath
 import re
 import subprocess
 import tarfile
@@ -38,6 +39,14 @@ WATCH_INTERVAL = 0.2
 
 class EngineError(RuntimeError):
     """The container engine failed or cannot be reached."""
+
+
+class UnsafeArchive(RuntimeError):
+    """
+    A remote engine sent back what a bind mount could not have held.
+
+    Not an EngineError: trying again would get the same back.
+    """
 
 
 class EngineUnreachable(EngineError):
@@ -252,7 +261,11 @@ class DockerEngine:
         The output is passed on line by line (as bytes) while it runs. The
         container is killed when `timeout` seconds pass or `stop` (an event)
         is set, and removed in every case.  The writable folders get what
-        the container left in them.
+        the container left in them; from a remote engine only when it ended
+        well, nobody reads them otherwise.
+
+        :raises UnsafeArchive: when a remote engine sends back anything but
+          regular files and folders inside a writable folder
         """
         stop = stop or threading.Event()
         container = None
@@ -272,7 +285,7 @@ class DockerEngine:
             finally:
                 watch.finish()
             self._call(container.reload)
-            if not self.is_local:
+            if not self.is_local and status == 0:
                 for folder in spec.folders:
                     if folder.writable:
                         self._call(lambda: _download(container, folder))
@@ -477,22 +490,64 @@ def _upload(container, folder):
 
 
 def _download(container, folder):
-    """Copy what a container left in a folder back to the host."""
+    """
+    Copy what a container left in a folder back to the host.
+
+    A bind mount of a local engine holds what the container wrote, and the
+    host takes from it only what it expects, following no link.  The
+    archive of a remote engine must hold no more than that: regular files
+    and folders inside the folder.  Anything else (a link, a device, a
+    FIFO, a path outside the folder) refuses the whole archive before any
+    of it is written; links are never made on the host.
+    """
     stream, _ = container.get_archive(folder.container_path)
     with tempfile.TemporaryFile() as archive:
         for chunk in stream:
             archive.write(chunk)
         archive.seek(0)
-        with tarfile.open(fileobj=archive) as tar:
-            members = []
-            for member in tar.getmembers():
-                # the archive holds the folder itself: its contents go into
-                # the host folder
-                _, sep, member.name = member.name.partition('/')
-                if sep and member.name:
-                    members.append(member)
-            tar.extractall(
-                str(folder.host_path), members=members, filter='data')
+        try:
+            with tarfile.open(fileobj=archive) as tar:
+                members = _folder_members(tar, folder.container_path)
+                tar.extractall(
+                    str(folder.host_path), members=members, filter='data')
+        except tarfile.TarError as e:
+            raise UnsafeArchive(
+                f'the archive of {folder.container_path} cannot be read: '
+                f'{e}') from None
+
+
+def _folder_members(tar, container_path):
+    """
+    Return the archive's members, named inside the folder.
+
+    The archive holds the folder itself (its last path component): its
+    contents go into the host folder.
+    """
+    top = PurePosixPath(container_path).name
+    members = []
+    for member in tar.getmembers():
+        parts = PurePosixPath(member.name).parts
+        name = '/'.join(parts[1:])
+        if member.name.startswith('/') or not parts or parts[0] != top or \
+                '..' in parts:
+            kind = 'outside the folder'
+        elif member.isdir() or member.isreg():
+            if name:
+                member.name = name
+                members.append(member)
+            continue
+        else:
+            kind = _KINDS.get(member.type, 'no regular file')
+        raise UnsafeArchive(
+            f'the remote engine sent back {container_path} with '
+            f'{member.name!r}, {kind}: nothing of it is taken')
+    return members
+
+
+_KINDS = {
+    tarfile.SYMTYPE: 'a symbolic link', tarfile.LNKTYPE: 'a hard link',
+    tarfile.CHRTYPE: 'a device', tarfile.BLKTYPE: 'a device',
+    tarfile.FIFOTYPE: 'a FIFO'}
 
 
 def _pass_lines(stream, on_stdout, on_stderr):

@@ -24,6 +24,7 @@ from colcon_deb.debian.built_deb import UnexpectedOutput
 from colcon_deb.docker.engine import ContainerSpec
 from colcon_deb.docker.engine import EngineError
 from colcon_deb.docker.engine import Folder
+from colcon_deb.docker.engine import UnsafeArchive
 from colcon_deb.event import DebPublished
 from colcon_deb.event import EngineLost
 from colcon_deb.event import PackageBuiltOn
@@ -264,6 +265,9 @@ class PackageJob:
             # colcon's executor gave up on this job: so does its container
             stop.set()
             raise
+        except UnsafeArchive as e:
+            # what its build left is refused: trying again gets it again
+            return Outcome(reason=str(e))
         if result.stopped:
             return Outcome(reason='interrupted')
         if result.timed_out:
