@@ -11,6 +11,11 @@ the target system: install the dependencies, run the build steps, which
 install under the staging root, add the shared-library dependencies, and
 pack the deb with dpkg-deb.  The mounts are those of contract.Mount.  Only
 the Python standard library is used.
+
+The build steps are the package's own code, which is not trusted: they run
+as contract.BUILD_USER, who can write to the work folder only, and what
+they staged is made what a deb may hold (modes as debhelper gives them,
+nothing outside the prefix but configuration) before it is packed.
 """
 
 from concurrent.futures import ThreadPoolExecutor
@@ -18,6 +23,7 @@ from functools import partial
 import hashlib
 import os
 from pathlib import Path
+import pwd
 import shlex
 import shutil
 import stat
@@ -46,6 +52,8 @@ APT_ENV = dict(os.environ, DEBIAN_FRONTEND='noninteractive')
 # tar's own rules where Python has extraction filters: no member outside /
 TAR_FILTER = {'filter': 'tar'} if hasattr(tarfile, 'tar_filter') else {}
 UNPACKING_THREADS = 4
+# the home of the build user: tools keep their caches there
+HOME = Path(contract.WORK_FOLDER) / 'home'
 
 
 class StepFailed(Exception):
@@ -217,15 +225,43 @@ def build(spec, env):
 
     What the steps are is the build type's business, decided on the host;
     here each is a command in the prefix's environment.  They build from a
-    copy of the source that they may write to.
+    copy of the source that they may write to, as the build user, who owns
+    the work folder and nothing else: a build cannot change the installed
+    system, the mounted folders or the deb's metadata, and cannot make
+    device nodes.
     """
     shutil.copytree(
         SOURCE, contract.SOURCE_FOLDER, symlinks=True, ignore=special_files)
-    BUILD.mkdir(parents=True, exist_ok=True)
-    for step in spec.steps:
-        call(step.argv, contract.EXIT_BUILD, cwd=step.cwd,
-             env=dict(env, **step.env))
+    for folder in (BUILD, PACKAGING, HOME):
+        folder.mkdir(parents=True, exist_ok=True)
+    user = pwd.getpwnam(contract.BUILD_USER)
+    give_to(Path(contract.WORK_FOLDER), user)
+    as_user = {
+        'user': user.pw_uid, 'group': user.pw_gid, 'extra_groups': []}
+    env = dict(
+        env, HOME=str(HOME), USER=user.pw_name, LOGNAME=user.pw_name)
+    try:
+        for step in spec.steps:
+            call(step.argv, contract.EXIT_BUILD, cwd=step.cwd,
+                 env=dict(env, **step.env), **as_user)
+    finally:
+        # what the build left running could change the staging root while
+        # it is checked and packed
+        subprocess.run([
+            sys.executable, '-c',
+            'import os, signal\n'
+            'try:\n    os.kill(-1, signal.SIGKILL)\n'
+            'except ProcessLookupError:\n    pass'], **as_user)
     return Path(spec.stage_root)
+
+
+def give_to(folder, user):
+    """Make a folder and all in it the user's, following no link."""
+    os.chown(folder, user.pw_uid, user.pw_gid)
+    for parent, folders, files in os.walk(folder):
+        for name in folders + files:
+            os.chown(os.path.join(parent, name), user.pw_uid, user.pw_gid,
+                     follow_symlinks=False)
 
 
 def special_files(folder, names):
@@ -254,6 +290,8 @@ def package(spec, stage_root):
             contract.EXIT_PACKAGE)
     remove_prefix_setup_files(prefix_dir)
     remove_byte_code(stage_root)
+    check_placement(stage_root, spec.prefix)
+    fix_permissions(stage_root)
     elf_files = find_elf_files(stage_root)
     architecture = subprocess.check_output(
         ['dpkg', '--print-architecture'], text=True).strip() \
@@ -264,11 +302,15 @@ def package(spec, stage_root):
         control, shared_library_depends(stage_root, elf_files, spec))
     control = add_field(
         control, 'Installed-Size', str(installed_size_kib(stage_root)))
-    checksums = md5sums(stage_root)
+    conffiles = configuration_files(stage_root)
+    checksums = md5sums(stage_root, conffiles)
     debian = stage_root / 'DEBIAN'
     debian.mkdir()
     (debian / 'control').write_text(control)
     (debian / 'md5sums').write_text(checksums)
+    if conffiles:
+        (debian / 'conffiles').write_text(
+            ''.join(f'{path}\n' for path in conffiles))
     version = field(control, 'Version')
     deb = OUT / f'{spec.deb_name}_{version}_{architecture}.deb'
     pack_deb(stage_root, deb, spec.source_date_epoch,
@@ -292,6 +334,93 @@ def remove_byte_code(stage_root):
         shutil.rmtree(cache)
     for compiled in stage_root.rglob('*.py[co]'):
         compiled.unlink()
+
+
+def check_placement(stage_root, prefix):
+    """
+    Fail when the build installed anything outside the prefix and /etc.
+
+    Files elsewhere belong to the system or to other debs (a file in /usr
+    can be one of Debian's); configuration in /etc is the exception, as in
+    Debian's packages.  A misplaced folder is named, not all it holds.
+    """
+    misplaced = []
+    for parent, folders, files in os.walk(stage_root):
+        for name in folders + files:
+            path = Path(parent, name)
+            absolute = '/' + path.relative_to(stage_root).as_posix()
+            if contract.is_misplaced(
+                    absolute, prefix,
+                    folder=stat.S_ISDIR(path.lstat().st_mode)):
+                misplaced.append(absolute)
+                if name in folders:
+                    folders.remove(name)
+    if misplaced:
+        raise StepFailed(
+            f'the package installed files outside {prefix} and '
+            f'{contract.CONFIG_FOLDER}: ' + names(sorted(misplaced)),
+            contract.EXIT_PACKAGE)
+
+
+def fix_permissions(stage_root):
+    """
+    Give the staged files the modes debhelper's dh_fixperms gives them.
+
+    The build's umask and install commands decide the modes it left; a
+    deb's files are root's (dpkg-deb --root-owner-group), so any write bit
+    for others or a setuid, setgid or sticky bit would let users change or
+    run as root what the deb installs.  Folders and files with an execute
+    bit become 0755, other files and shared libraries 0644; links stay
+    links.  FIFOs and sockets have no place in a deb.
+    """
+    os.chmod(stage_root, 0o755)
+    special = []
+    for parent, folders, files in os.walk(stage_root):
+        for path in (os.path.join(parent, n) for n in folders + files):
+            mode = os.lstat(path).st_mode
+            if stat.S_ISLNK(mode):
+                continue
+            if stat.S_ISDIR(mode):
+                os.chmod(path, 0o755)
+            elif not stat.S_ISREG(mode):
+                special.append(
+                    '/' + Path(path).relative_to(stage_root).as_posix())
+            elif mode & 0o111 and not is_shared_library(path):
+                os.chmod(path, 0o755)
+            else:
+                os.chmod(path, 0o644)
+    if special:
+        raise StepFailed(
+            'the package installed FIFOs, sockets or devices: '
+            + names(sorted(special)), contract.EXIT_PACKAGE)
+
+
+def is_shared_library(path):
+    """Tell a shared library by its name (lib.so, lib.so.1), as dh does."""
+    name = os.path.basename(path)
+    return name.endswith('.so') or '.so.' in name
+
+
+def names(paths, shown=5):
+    """Name the first paths of a list, and that there are more."""
+    return ', '.join(paths[:shown]) + (' ...' if len(paths) > shown else '')
+
+
+def configuration_files(stage_root):
+    """
+    List the staged configuration files, which dpkg keeps as conffiles.
+
+    dpkg then keeps a user's changes to them on upgrade; only regular
+    files can be conffiles.
+    """
+    folder = stage_root / contract.CONFIG_FOLDER.lstrip('/')
+    found = []
+    for parent, _, files in os.walk(folder):
+        for name in files:
+            path = Path(parent, name)
+            if stat.S_ISREG(path.lstat().st_mode):
+                found.append('/' + path.relative_to(stage_root).as_posix())
+    return sorted(found)
 
 
 def find_elf_files(root):
@@ -368,11 +497,17 @@ def installed_size_kib(root):
     return max(1, (total + 1023) // 1024)
 
 
-def md5sums(root):
-    """List the checksums dpkg keeps of installed files."""
+def md5sums(root, conffiles=()):
+    """
+    List the checksums dpkg keeps of installed files.
+
+    As dh_md5sums, without the conffiles: dpkg keeps theirs apart.
+    """
+    conffiles = set(conffiles)
     lines = []
     for path in sorted(root.rglob('*')):
-        if path.is_file() and not path.is_symlink():
+        if path.is_file() and not path.is_symlink() and \
+                '/' + path.relative_to(root).as_posix() not in conffiles:
             digest = hashlib.md5(path.read_bytes()).hexdigest()
             lines.append(f'{digest}  {path.relative_to(root)}\n')
     return ''.join(lines)

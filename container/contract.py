@@ -89,6 +89,37 @@ PREFIX_SETUP_FILES = (
     'setup.bash', 'setup.sh', 'setup.zsh')
 
 
+# the one folder outside the prefix a deb may install into: configuration,
+# which the deb lists as conffiles so that dpkg keeps a user's changes
+CONFIG_FOLDER = '/etc'
+# the user the build steps run as, which the builder image has: only the
+# dependencies are installed as root
+BUILD_USER = 'colcon-deb'
+
+
+def is_configuration(path):
+    """Tell whether an absolute path of a deb's data is configuration."""
+    return _is_within(path, CONFIG_FOLDER)
+
+
+def is_misplaced(path, prefix, *, folder=False):
+    """
+    Tell whether a deb may not install a path (absolute, without `..`).
+
+    Its files go under the prefix or CONFIG_FOLDER; a folder on the way to
+    either (`/opt`) is shared with other debs and is fine.
+    """
+    for root in (prefix, CONFIG_FOLDER):
+        if _is_within(path, root) or folder and _is_within(root, path):
+            return False
+    return True
+
+
+def _is_within(path, folder):
+    folder = folder.rstrip('/')
+    return path == folder or path.startswith(f'{folder}/') or folder == ''
+
+
 def phase_line(name):
     """Return the output line that announces a phase."""
     return f'{PHASE_MARKER}{name}'

@@ -2,10 +2,12 @@
 # Copyright 2026 colcon-deb developers
 # Licensed under the Apache License, Version 2.0
 
-# Install the tools every package build needs into the builder image.
+# Install the tools every package build needs into the builder image, and
+# add the user the build steps run as (the one argument).
 # The package lists stay in the image so that a build container only has to
 # refresh the local repository of the run, not the whole mirror.
 set -eu
+build_user="$1"
 
 export DEBIAN_FRONTEND=noninteractive
 apt-get update
@@ -28,3 +30,9 @@ fi
 # keep apt's cache of the package lists: every build container reads them
 rm -f /var/cache/apt/archives/*.deb
 apt-cache gencaches
+# a system user without a home in the image: a build gets one in its work
+# folder
+if ! id "$build_user" >/dev/null 2>&1; then
+  useradd --system --user-group --no-create-home --shell /usr/sbin/nologin \
+    "$build_user"
+fi

@@ -3,6 +3,7 @@
 
 """The builder image's tag, its build and its copies to other engines."""
 
+from colcon_deb.container.contract import BUILD_USER
 from colcon_deb.docker.builder_image import builder_tag
 from colcon_deb.docker.builder_image import ensure_builder_image
 from colcon_deb.docker.builder_image import input_files
@@ -134,7 +135,8 @@ def test_ensure_pulls_and_builds(capsys):
     tag = ensure_builder_image(engine, BASE_IMAGE, on_line=print)
     assert tag == builder_tag(BASE_IMAGE, BASE_ID)
     assert engine.pulled == [BASE_IMAGE]
-    assert engine.built == [(tag, {'BASE_IMAGE': BASE_IMAGE})]
+    assert engine.built == [
+        (tag, {'BASE_IMAGE': BASE_IMAGE, 'BUILD_USER': BUILD_USER})]
     assert f"Built the builder image '{tag}'" in capsys.readouterr().out
 
 

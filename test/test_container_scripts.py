@@ -4,9 +4,12 @@
 """The pure parts of the scripts that run inside containers."""
 
 import importlib.util
+import os
 from pathlib import Path
 import subprocess
 import sys
+
+import pytest
 
 CONTAINER = Path(__file__).parents[1] / 'container'
 
@@ -141,3 +144,91 @@ def test_prefix_setup_works_with_a_space_in_the_prefix(tmp_path):
     assert completed.returncode == 0, completed.stderr
     assert completed.stdout.splitlines() == [
         f'{prefix}/bin:/usr/bin:/bin', 'x']
+
+
+def test_md5sums_leave_out_conffiles(tmp_path):
+    (tmp_path / 'etc').mkdir()
+    (tmp_path / 'etc' / 'calc.conf').write_text('x\n')
+    (tmp_path / 'opt').mkdir()
+    (tmp_path / 'opt' / 'calc').write_text('x\n')
+    lines = build_package.md5sums(tmp_path, ['/etc/calc.conf']).splitlines()
+    assert [line.split('  ')[1] for line in lines] == ['opt/calc']
+
+
+def stage(root, prefix='opt/ros/noetic'):
+    """Stage a few files under the prefix; return the prefix folder."""
+    folder = root / prefix
+    (folder / 'bin').mkdir(parents=True)
+    (folder / 'lib').mkdir()
+    return folder
+
+
+def test_modes_are_those_debhelper_gives(tmp_path):
+    prefix = stage(tmp_path)
+    tool = prefix / 'bin' / 'tool'
+    tool.write_text('#!/bin/sh\n')
+    tool.chmod(0o6777)
+    private = prefix / 'bin' / 'private'
+    private.write_text('#!/bin/sh\n')
+    private.chmod(0o700)
+    data = prefix / 'data'
+    data.write_text('')
+    data.chmod(0o666)
+    library = prefix / 'lib' / 'libcalc.so.1'
+    library.write_bytes(b'\x7fELF')
+    library.chmod(0o775)
+    (prefix / 'lib' / 'libcalc.so').symlink_to('libcalc.so.1')
+    (prefix / 'lib').chmod(0o3777)
+    build_package.fix_permissions(tmp_path)
+
+    def mode(path):
+        return oct(path.lstat().st_mode & 0o7777)
+    assert mode(tool) == oct(0o755)
+    assert mode(private) == oct(0o755)
+    assert mode(data) == oct(0o644)
+    assert mode(library) == oct(0o644)
+    assert mode(prefix / 'lib') == oct(0o755)
+    assert mode(tmp_path) == oct(0o755)
+    # the link is left as it is, and its target has the mode of a library
+    assert (prefix / 'lib' / 'libcalc.so').is_symlink()
+
+
+def test_a_fifo_fails_the_package(tmp_path):
+    prefix = stage(tmp_path)
+    os.mkfifo(prefix / 'bin' / 'pipe')
+    with pytest.raises(build_package.StepFailed) as e:
+        build_package.fix_permissions(tmp_path)
+    assert str(e.value) == (
+        'the package installed FIFOs, sockets or devices: '
+        '/opt/ros/noetic/bin/pipe')
+    assert e.value.exit_code == build_package.contract.EXIT_PACKAGE.code
+
+
+def test_files_outside_the_prefix_fail_the_package(tmp_path):
+    prefix = stage(tmp_path)
+    (prefix / 'bin' / 'tool').write_text('')
+    (tmp_path / 'usr' / 'share' / 'calc').mkdir(parents=True)
+    (tmp_path / 'usr' / 'share' / 'calc' / 'data').write_text('')
+    (tmp_path / 'opt' / 'stray').write_text('')
+    (tmp_path / 'etc').mkdir()
+    (tmp_path / 'etc' / 'calc.conf').write_text('')
+    with pytest.raises(build_package.StepFailed) as e:
+        build_package.check_placement(tmp_path, '/opt/ros/noetic')
+    # a misplaced folder is named, not all that is in it
+    assert str(e.value) == (
+        'the package installed files outside /opt/ros/noetic and /etc: '
+        '/opt/stray, /usr')
+    assert e.value.exit_code == build_package.contract.EXIT_PACKAGE.code
+
+
+def test_configuration_in_etc_is_listed_as_conffiles(tmp_path):
+    prefix = stage(tmp_path)
+    (prefix / 'bin' / 'tool').write_text('')
+    (tmp_path / 'etc' / 'calc').mkdir(parents=True)
+    (tmp_path / 'etc' / 'calc' / 'calc.conf').write_text('')
+    (tmp_path / 'etc' / 'calc' / 'default').symlink_to('calc.conf')
+    build_package.check_placement(tmp_path, '/opt/ros/noetic')
+    # a link cannot be a conffile
+    assert build_package.configuration_files(tmp_path) == [
+        '/etc/calc/calc.conf']
+    assert build_package.configuration_files(prefix) == []

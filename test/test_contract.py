@@ -175,3 +175,29 @@ def test_stage_root():
         contract.PACKAGING_FOLDER + '/')
     assert job_spec().stage_root == \
         contract.stage_root('ros-humble-calc-core')
+
+
+@pytest.mark.parametrize('path,folder', [
+    ('/opt/ros/humble', True), ('/opt/ros/humble/bin/tool', False),
+    ('/etc', True), ('/etc/calc/calc.conf', False),
+    # the folders on the way to the prefix, which other debs share
+    ('/', True), ('/opt', True), ('/opt/ros', True),
+])
+def test_what_a_deb_may_install(path, folder):
+    assert not contract.is_misplaced(path, '/opt/ros/humble', folder=folder)
+
+
+@pytest.mark.parametrize('path,folder', [
+    ('/usr/bin/tool', False), ('/usr', True), ('/opt/ros/humble2', True),
+    ('/opt/ros/humble-tool', False), ('/etc2', False), ('/opt', False),
+    ('/DEBIAN', True),
+])
+def test_what_a_deb_may_not_install(path, folder):
+    assert contract.is_misplaced(path, '/opt/ros/humble', folder=folder)
+
+
+def test_configuration_is_what_is_in_etc():
+    assert contract.is_configuration('/etc/calc/calc.conf')
+    assert contract.is_configuration('/etc')
+    assert not contract.is_configuration('/etc2/calc.conf')
+    assert not contract.is_configuration('/opt/ros/humble/etc/calc.conf')

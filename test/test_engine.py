@@ -159,3 +159,21 @@ def test_a_remote_archive_that_is_no_archive_is_refused(tmp_path):
     with pytest.raises(UnsafeArchive, match=(
             '^the archive of /out cannot be read: ')):
         _download(container, folder_of(tmp_path))
+
+
+@pytest.mark.docker
+def test_root_in_a_container_has_few_privileges(docker_engine):
+    lines = []
+    result = DockerEngine().run(
+        ContainerSpec(
+            image=BASE_IMAGE, network=False,
+            command=['sh', '-c', 'grep -E "^(CapEff|NoNewPrivs)" '
+                     '/proc/self/status; mknod /tmp/null c 1 3 || '
+                     'echo no device node']),
+        on_stdout=lines.append, on_stderr=lines.append)
+    output = b''.join(lines).decode()
+    assert result.exit_code == 0, output
+    # CHOWN, DAC_OVERRIDE, FOWNER, SETGID, SETUID: bits 0, 1, 3, 6, 7
+    assert 'CapEff:\t00000000000000cb' in output
+    assert 'NoNewPrivs:\t1' in output
+    assert 'no device node' in output

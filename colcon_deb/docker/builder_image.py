@@ -12,6 +12,7 @@ import hashlib
 from importlib import resources
 
 from colcon_core.logging import colcon_logger
+from colcon_deb.container import contract
 from colcon_deb.docker.engine import EngineError
 
 logger = colcon_logger.getChild(__name__)
@@ -72,7 +73,9 @@ def ensure_builder_image(engine, base_image, *, on_line):
           flush=True)
     with resources.as_file(container_folder()) as context_dir:
         engine.build_image(
-            context_dir, tag, build_args={'BASE_IMAGE': base_image},
+            context_dir, tag, build_args={
+                'BASE_IMAGE': base_image,
+                'BUILD_USER': contract.BUILD_USER},
             on_line=on_line)
     print(f"Built the builder image '{tag}'", flush=True)
     return tag

@@ -35,6 +35,15 @@ HOST_LABEL = 'colcon-deb.host'
 PID_LABEL = 'colcon-deb.pid'
 # how often a running container is checked for a timeout or a stop request
 WATCH_INTERVAL = 0.2
+# the only capabilities of root in a container: what apt and dpkg need to
+# install packages (own and change files of other users: CHOWN, FOWNER,
+# DAC_OVERRIDE; switch to apt's download user: SETUID, SETGID) and what
+# the build script needs to run the build as its own user and to hand
+# files over; no device nodes (MKNOD), raw sockets or system settings.
+# Without the privileges a set-user-ID program would give, a process
+# cannot get more than these.
+CAPABILITIES = ('CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'SETGID', 'SETUID')
+SECURITY_OPTIONS = ('no-new-privileges',)
 
 
 class EngineError(RuntimeError):
@@ -317,7 +326,8 @@ class DockerEngine:
             spec.image, spec.command, environment=spec.environment,
             mounts=mounts, labels={LABEL: 'run', **spec.labels},
             network_mode='host' if spec.network else 'none',
-            detach=True, **limits)
+            cap_drop=['ALL'], cap_add=list(CAPABILITIES),
+            security_opt=list(SECURITY_OPTIONS), detach=True, **limits)
 
     def copy_image(self, tag, destination):
         """
