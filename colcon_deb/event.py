@@ -37,14 +37,22 @@ class RunPhase:
 
 
 class DebPublished:
-    """A job put its deb into the repository."""
+    """
+    A job put its deb into the repository.
 
-    __slots__ = ('identifier', 'path', 'size')
+    With the configuration files the deb installs (under /etc, outside
+    the prefix), when it was built in this run: the user should know them.
+    """
 
-    def __init__(self, identifier, path, size):  # noqa: D107
+    __slots__ = ('identifier', 'path', 'size', 'configuration')
+
+    def __init__(  # noqa: D107
+        self, identifier, path, size, configuration=(),
+    ):
         self.identifier = identifier
         self.path = path
         self.size = size
+        self.configuration = tuple(configuration)
 
 
 class PackageFailure:

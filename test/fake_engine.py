@@ -29,6 +29,11 @@ OUTCOMES = {
     'timeout': RunResult(exit_code=contract.EXIT_KILLED.code, timed_out=True),
     'oom': RunResult(exit_code=contract.EXIT_BUILD.code, oom_killed=True),
 }
+# builds that succeed with a file in the deb: its path and mode
+FILES = {
+    'configuration': ('etc/{name}/{name}.conf', 0o644),
+    'setuid': ('opt/ros/noetic/bin/{name}', 0o4755),
+}
 
 
 class FakeEngine:
@@ -96,10 +101,11 @@ class FakeEngine:
             raise UnsafeArchive(
                 "the remote engine sent back /out with 'out/x.deb', a "
                 'symbolic link: nothing of it is taken')
-        if outcome == 'ok':
+        if outcome == 'ok' or outcome in FILES:
             self._make_deb(contract.JobSpec.from_json(
-                spec.environment[contract.JOB_VARIABLE]), folders[Mount.OUT])
-        return OUTCOMES[outcome]
+                spec.environment[contract.JOB_VARIABLE]), folders[Mount.OUT],
+                FILES.get(outcome))
+        return OUTCOMES.get(outcome, OUTCOMES['ok'])
 
     def _prepare(self, spec, out):
         request = contract.PrepareRequest.from_json(
@@ -115,9 +121,14 @@ class FakeEngine:
         return RunResult(exit_code=0)
 
     @staticmethod
-    def _make_deb(spec, out):
+    def _make_deb(spec, out, file=None):
         root = out / 'root'
         (root / 'DEBIAN').mkdir(parents=True)
+        if file:
+            path = root / file[0].format(name=spec.name)
+            path.parent.mkdir(parents=True)
+            path.write_text('')
+            path.chmod(file[1])
         control = Deb822(
             spec.control.replace(contract.ARCHITECTURE_PLACEHOLDER, 'all'))
         (root / 'DEBIAN' / 'control').write_text(control.dump())

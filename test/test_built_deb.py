@@ -1,11 +1,19 @@
 # Copyright 2026 colcon-deb developers
 # Licensed under the Apache License, Version 2.0
 
-"""What the host takes from a package's output folder: the planned deb."""
+"""
+What the host takes from a package's output folder: the planned deb.
 
+And what the deb may hold: the container made it, and the build in the
+container is not trusted.
+"""
+
+import io
 import os
 import shutil
+import tarfile
 
+from colcon_deb.debian.built_deb import check_data
 from colcon_deb.debian.built_deb import take_built_deb
 from colcon_deb.debian.built_deb import UnexpectedOutput
 import pytest
@@ -100,3 +108,108 @@ def test_unprintable_names_are_shown_escaped(out, good_deb):
         take(out)
     assert '\n' not in str(raised.value)
     assert "'bad\\n.deb'" in str(raised.value)
+
+
+PREFIX = '/opt/ros/noetic'
+
+
+def hand_made_deb(path, *members):
+    """
+    Write a deb whose data holds the members, each a dict of TarInfo's.
+
+    By hand, not with dpkg-deb: a hostile container can put any owner,
+    mode or type into the archive.
+    """
+    def tar(infos):
+        buffer = io.BytesIO()
+        with tarfile.open(fileobj=buffer, mode='w:gz') as archive:
+            for fields in infos:
+                info = tarfile.TarInfo(fields.pop('name'))
+                data = fields.pop('data', b'')
+                info.size = len(data) if 'type' not in fields else 0
+                for key, value in fields.items():
+                    setattr(info, key, value)
+                archive.addfile(info, io.BytesIO(data))
+        return buffer.getvalue()
+    control = (
+        f'Package: {PACKAGE}\nVersion: {VERSION}\nArchitecture: amd64\n'
+        'Maintainer: M <m@example.org>\nDescription: test\n').encode()
+    parts = [
+        ('debian-binary', b'2.0\n'),
+        ('control.tar.gz', tar([{'name': './control', 'data': control}])),
+        ('data.tar.gz', tar([
+            {'name': './', 'type': tarfile.DIRTYPE, 'mode': 0o755},
+            *members]))]
+    with open(path, 'wb') as f:
+        f.write(b'!<arch>\n')
+        for name, data in parts:
+            f.write(
+                f'{name + "/":<16}{0:<12}{0:<6}{0:<6}{100644:<8}'
+                f'{len(data):<10}`\n'.encode())
+            f.write(data + (b'\n' if len(data) % 2 else b''))
+    return path
+
+
+def test_a_built_deb_may_hold_files_folders_and_links_in_the_prefix(
+        tmp_path):
+    deb = hand_made_deb(
+        tmp_path / NAME,
+        {'name': './opt', 'type': tarfile.DIRTYPE, 'mode': 0o755},
+        {'name': './opt/ros/noetic/bin/tool', 'mode': 0o755, 'data': b'x'},
+        {'name': './opt/ros/noetic/lib/libx.so', 'type': tarfile.SYMTYPE,
+         'linkname': 'libx.so.1', 'mode': 0o777})
+    assert check_data(deb, PREFIX) == []
+
+
+def test_a_built_deb_names_its_configuration_files(tmp_path):
+    deb = hand_made_deb(
+        tmp_path / NAME,
+        {'name': './etc/good', 'type': tarfile.DIRTYPE, 'mode': 0o755},
+        {'name': './etc/good/good.conf', 'mode': 0o644},
+        {'name': './opt/ros/noetic/share/good', 'mode': 0o644})
+    assert check_data(deb, PREFIX) == ['/etc/good/good.conf']
+
+
+@pytest.mark.parametrize('member, found', [
+    ({'name': './opt/ros/noetic/bin/tool', 'mode': 0o4755},
+     'files not owned by root, set-user-ID or set-group-ID, or writable by '
+     'others: /opt/ros/noetic/bin/tool'),
+    ({'name': './opt/ros/noetic/bin/tool', 'mode': 0o2755},
+     'set-group-ID'),
+    ({'name': './opt/ros/noetic/share', 'type': tarfile.DIRTYPE,
+      'mode': 0o777}, 'writable by others: /opt/ros/noetic/share'),
+    ({'name': './opt/ros/noetic/data', 'mode': 0o664},
+     'writable by others: /opt/ros/noetic/data'),
+    ({'name': './opt/ros/noetic/data', 'mode': 0o644, 'uid': 1000},
+     'not owned by root'),
+    # dpkg takes the owner's name over its number
+    ({'name': './opt/ros/noetic/data', 'mode': 0o644, 'uname': 'daemon'},
+     'not owned by root'),
+    ({'name': './opt/ros/noetic/null', 'type': tarfile.CHRTYPE,
+      'devmajor': 1, 'devminor': 3, 'mode': 0o666},
+     'device nodes or FIFOs: /opt/ros/noetic/null'),
+    ({'name': './opt/ros/noetic/pipe', 'type': tarfile.FIFOTYPE,
+      'mode': 0o644}, 'device nodes or FIFOs: /opt/ros/noetic/pipe'),
+    ({'name': './usr/bin/tool', 'mode': 0o755},
+     f'files outside {PREFIX} and /etc: /usr/bin/tool'),
+    ({'name': './opt/ros/noetic/../../../usr/bin/tool', 'mode': 0o755},
+     f'files outside {PREFIX} and /etc: /usr/bin/tool'),
+])
+def test_what_a_built_deb_may_not_hold_fails_the_package(
+        tmp_path, member, found):
+    deb = hand_made_deb(tmp_path / NAME, member)
+    with pytest.raises(UnexpectedOutput) as raised:
+        check_data(deb, PREFIX)
+    message = str(raised.value)
+    assert message.startswith(f"its deb '{NAME}' has ")
+    assert found in message
+    assert '\n' not in message
+
+
+def test_a_deb_packed_by_the_container_passes(tmp_path):
+    """The way build_package.py packs: dpkg-deb --root-owner-group."""
+    deb = build_deb(tmp_path, PACKAGE, VERSION, architecture='amd64')
+    # build_deb installs into /opt/<package>
+    assert check_data(deb, f'/opt/{PACKAGE}') == []
+    with pytest.raises(UnexpectedOutput, match=f'/opt/{PACKAGE}/file'):
+        check_data(deb, PREFIX)

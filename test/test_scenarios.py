@@ -173,3 +173,33 @@ def test_unreachable_docker_host_is_left_out_with_continue_on_error(
     assert rc == 0
     assert published(diamond) == {'base', 'left', 'lone', 'right', 'top'}
     assert len(here.builds) == 5
+
+
+def test_a_setuid_file_in_a_built_deb_fails_the_package(
+        diamond, monkeypatch, capsys):
+    engine = FakeEngine({'lone': ['setuid']})
+    rc = colcon_deb(monkeypatch, engine, '--continue-on-error')
+    output = capsys.readouterr().out
+    assert rc != 0
+    failed, = [line for line in output.splitlines() if 'Failed' in line]
+    assert failed.startswith("Failed lone: its deb 'ros-noetic-lone_")
+    assert failed.endswith(
+        "_all.deb' has files not owned by root, set-user-ID or set-group-ID, "
+        'or writable by others: /opt/ros/noetic/bin/lone')
+    assert 'lone' not in published(diamond)
+
+
+def test_configuration_files_are_warned_about_and_in_the_summary(
+        diamond, monkeypatch, capsys):
+    engine = FakeEngine({'lone': ['configuration']})
+    assert colcon_deb(monkeypatch, engine) == 0
+    captured = capsys.readouterr()
+    warning = (
+        "'lone' installs configuration files outside the prefix (dpkg keeps "
+        'them as conffiles): /etc/lone/lone.conf')
+    assert [
+        line for line in captured.err.splitlines()
+        if line.endswith(warning)] != []
+    assert 'Configuration of lone, outside the prefix: /etc/lone/lone.conf' \
+        in captured.out.splitlines()
+    assert 'lone' in published(diamond)

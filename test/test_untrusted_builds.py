@@ -174,6 +174,14 @@ def test_the_hostile_deb_holds_what_debhelper_would(built):
         workspace / 'log' / 'latest_deb' / 'hostile' / 'stdout_stderr.log'
     ).read_text()
     assert 'staged with mode 6777' in log
+    # the host says so, once the package is built
+    assert (
+        "'hostile' installs configuration files outside the prefix (dpkg "
+        'keeps them as conffiles): /etc/hostile/hostile.conf'
+        in completed.stdout)
+    assert (
+        'Configuration of hostile, outside the prefix: '
+        '/etc/hostile/hostile.conf' in completed.stdout.splitlines())
 
 
 def test_the_hostile_deb_installs_and_runs(built, docker_engine):

@@ -9,17 +9,25 @@ A package's build is untrusted: whatever it leaves in its output folder
 node or a FIFO) must not be published, cached or even opened.  The host
 knows what to expect (the plan's name and version, the target's
 architecture or `all`) and takes one regular file that is exactly that.
+Its container made the deb's files what a deb may hold, but the container
+ran the build: what the deb holds is checked here again.
 """
 
 from contextlib import closing
 import os
 from pathlib import Path
+import posixpath
 import stat
 import tarfile
 
+from colcon_deb.container import contract
 from debian.arfile import ArError
 from debian.debfile import DebError
 from debian.debfile import DebFile
+
+# bits no installed file may have: set-user-ID and set-group-ID, and write
+# permission for anyone but its owner, root
+UNSAFE_MODE = stat.S_ISUID | stat.S_ISGID | stat.S_IWGRP | stat.S_IWOTH
 
 
 class UnexpectedOutput(ValueError):
@@ -91,13 +99,67 @@ def read_regular_file(path):
         return f.read()
 
 
+def check_data(path, prefix):
+    """
+    Check what a deb installs; return its configuration files.
+
+    A deb of the workspace installs files, folders and links owned by
+    root, none of them set-user-ID or set-group-ID or writable by others,
+    under the prefix; configuration files under /etc are the exception,
+    which the user is told about.
+
+    :returns: the paths of its members under /etc that are no folders
+    :raises UnexpectedOutput: with one line naming what may not be there
+    """
+    members = _read(Path(path), lambda deb: deb.data.tgz().getmembers())
+    special, unsafe, misplaced, configuration = [], [], [], []
+    for member in members:
+        name = posixpath.normpath('/' + member.name)
+        # a link's own mode is 0777 and means nothing
+        mode = member.mode & ~0o777 if member.issym() else member.mode
+        if not (member.isreg() or member.isdir() or member.issym() or
+                member.islnk()):
+            special.append(name)
+        elif not _owned_by_root(member) or mode & UNSAFE_MODE:
+            unsafe.append(name)
+        elif '..' in member.name.split('/') or contract.is_misplaced(
+                name, prefix, folder=member.isdir()):
+            misplaced.append(name)
+        elif contract.is_configuration(name) and not member.isdir():
+            configuration.append(name)
+    for found, what in (
+        (special, 'device nodes or FIFOs'),
+        (unsafe, 'files not owned by root, set-user-ID or set-group-ID, or '
+                 'writable by others'),
+        (misplaced, f'files outside {prefix} and {contract.CONFIG_FOLDER}'),
+    ):
+        if found:
+            raise UnexpectedOutput(
+                f"its deb '{Path(path).name}' has {what}: " + ', '.join(
+                    name if name.isprintable() else repr(name)
+                    for name in found[:5]) +
+                (' ...' if len(found) > 5 else ''))
+    return configuration
+
+
+def _owned_by_root(member):
+    """Tell whether dpkg installs a member as root's: it prefers names."""
+    return not member.uid and not member.gid and \
+        member.uname in ('', 'root') and member.gname in ('', 'root')
+
+
 def _control(path):
     """Read the control fields of a deb, following no link to it."""
+    return _read(path, lambda deb: deb.debcontrol())
+
+
+def _read(path, read):
+    """Read from a deb, following no link to it; one line if it fails."""
     descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
     with os.fdopen(descriptor, 'rb') as f:
         try:
             with closing(DebFile(fileobj=f)) as deb:
-                return deb.debcontrol()
+                return read(deb)
         except (ArError, DebError, tarfile.TarError, EOFError, KeyError,
                 OSError, ValueError) as e:
             raise UnexpectedOutput(

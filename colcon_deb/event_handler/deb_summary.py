@@ -37,6 +37,10 @@ def summary_lines(record):
     if cached:
         lines.append(f'Cached, not built again: {", ".join(cached)}')
     for package in sorted(record.packages.values(), key=lambda p: p.name):
+        if package.configuration:
+            lines.append(
+                f'Configuration of {package.name}, outside the prefix: '
+                + ', '.join(package.configuration))
         if package.retries:
             lines.append(f'Retried {package.name}: ' + '; '.join(
                 retry.reason for retry in package.retries))

@@ -145,6 +145,8 @@ class PackageRecord:
         self.reason = None
         # (file name, size) of each published deb
         self.debs = []
+        # the files its deb installs under /etc, when built in the run
+        self.configuration = ()
         self.tail = deque((), TAIL_LINES)
         # the worker track the job ran on, 1 for the first
         self.slot = None
@@ -389,6 +391,7 @@ class RunRecord:
     def _published(self, data, job, now):
         package = self.package(data.identifier)
         package.debs.append((os.path.basename(str(data.path)), data.size))
+        package.configuration = data.configuration
         return package
 
     def _cached(self, data, job, now):

@@ -16,9 +16,11 @@ import time
 
 from colcon_core.event.output import StderrLine
 from colcon_core.event.output import StdoutLine
+from colcon_core.logging import colcon_logger
 from colcon_deb.container import contract
 from colcon_deb.container.contract import Mount
 from colcon_deb.container.contract import Phase
+from colcon_deb.debian.built_deb import check_data
 from colcon_deb.debian.built_deb import take_built_deb
 from colcon_deb.debian.built_deb import UnexpectedOutput
 from colcon_deb.docker.engine import ContainerSpec
@@ -34,6 +36,8 @@ from colcon_deb.event import PackageRetry
 from colcon_deb.repository import RepositoryError
 from colcon_deb.task import BuildTarget
 from debian.deb822 import Deb822
+
+logger = colcon_logger.getChild(__name__)
 
 
 @dataclass
@@ -84,11 +88,17 @@ class PackageJob:
                 return self._fail(outcome.reason)
             try:
                 deb = self._take_deb(outcome.deb_folder)
+                configuration = check_data(deb, run.settings.prefix)
             except UnexpectedOutput as e:
                 return self._fail(str(e))
+            if configuration:
+                logger.warning(
+                    f"'{self.name}' installs configuration files outside "
+                    'the prefix (dpkg keeps them as conffiles): '
+                    f"{', '.join(configuration)}")
             self.progress(Phase.PUBLISH)
             run.cache.store(key, deb)
-            return self._publish(deb)
+            return self._publish(deb, configuration)
         finally:
             shutil.rmtree(work, ignore_errors=True)
 
@@ -109,13 +119,14 @@ class PackageJob:
         self.progress(Phase.PUBLISH)
         return self._publish(cached)
 
-    def _publish(self, deb):
+    def _publish(self, deb, configuration=()):
         """Make the output folder's index name the deb."""
         try:
             path = self.run.repository.publish(deb)
         except RepositoryError as e:
             return self._fail(str(e))
-        self.post(DebPublished(self.name, str(path), path.stat().st_size))
+        self.post(DebPublished(
+            self.name, str(path), path.stat().st_size, configuration))
         return 0
 
     async def _build_with_retries(self, work):
