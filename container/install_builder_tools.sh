@@ -7,7 +7,7 @@
 # The package lists stay in the image so that a build container only has to
 # refresh the local repository of the run, not the whole mirror.
 set -eu
-build_user="$1"
+build_user="${1:?the user the build steps run as}"
 
 export DEBIAN_FRONTEND=noninteractive
 apt-get update
