@@ -29,7 +29,7 @@ from docker_helpers import colcon_deb_command
 from docker_helpers import copy_workspace
 from docker_helpers import workspace_env
 import pytest
-from test_untrusted_builds import LEAVE
+from test_untrusted_builds import ATTACK
 from test_untrusted_builds import write_package
 
 pytestmark = pytest.mark.docker
@@ -207,37 +207,40 @@ def test_a_stopped_engine_hands_its_packages_over(
         all=True, filters={'label': f'{PID_LABEL}={process.pid}'})
 
 
-def test_a_remote_engine_sends_back_no_link(docker_engine, second, tmp_path):
+def test_a_remote_engine_sends_back_only_the_deb(
+        docker_engine, second, tmp_path):
     """
-    What comes back from a remote engine passes what a bind mount does.
+    A hostile build on a remote engine leaves nothing beside its deb.
 
     The local engine is kept busy by a package that sleeps, so the hostile
-    one builds on the second engine; its output comes back as an archive
-    with a link in it, which fails the package in one line.
+    one builds on the second engine, as the build user: its attempts to
+    leave a deb and a link in its output folder fail, and what comes back
+    as an archive is its deb (an archive with anything else is refused, see
+    test_engine.py).
     """
     workspace = tmp_path / 'ws'
     sleepy_package(workspace, 'a_sleepy')
     write_package(
         workspace / 'hostile', 'hostile',
         'install(CODE "execute_process(COMMAND sh '
-        '${CMAKE_CURRENT_SOURCE_DIR}/leave.sh)")\n')
-    (workspace / 'hostile' / 'leave.sh').write_text(LEAVE)
+        '${CMAKE_CURRENT_SOURCE_DIR}/attack.sh)")\n')
+    (workspace / 'hostile' / 'attack.sh').write_text(ATTACK)
     completed = colcon_deb(
-        workspace, '--continue-on-error', '--retries', '0',
-        '--parallel-workers', '2', '--docker-host', f'{LOCAL}=1',
+        workspace, '--parallel-workers', '2', '--docker-host', f'{LOCAL}=1',
         '--docker-host', f'{second.url}=1', '--cmake-args',
-        '-DTEST_SLEEP=15', check=False)
+        '-DTEST_SLEEP=15')
     output = completed.stdout
-    assert completed.returncode != 0, output
-    assert "colcon-deb: 'hostile' failed: the remote engine sent back /out " \
-        "with 'out/stolen.deb', a symbolic link: nothing of it is taken" \
-        in output
-    assert 'Traceback' not in output
+    assert built_on(output) == {LOCAL: 1, second.url: 1}, output
+    log = (
+        workspace / 'log' / 'latest_deb' / 'hostile' / 'stdout_stderr.log'
+    ).read_text()
+    assert 'the attack ran as colcon-deb' in log
+    assert 'in the output folder' not in log
     published = {
         path.name.split('_')[0] for path in (workspace / 'deb').glob('*.deb')}
-    assert 'ros-noetic-a-sleepy' in published
-    assert not {'ros-noetic-hostile', 'libc-bin'} & published
-    assert not list((workspace / 'deb').rglob('*stolen*'))
+    assert {'ros-noetic-a-sleepy', 'ros-noetic-hostile'} <= published
+    assert 'libc-bin' not in published
+    assert not list(workspace.rglob('*stolen*'))
 
 
 def wait_for_a_build(client, timeout=180):
