@@ -95,9 +95,12 @@ class Repository:
 
         The deb is named `<Package>_<Version>_<Architecture>.deb` (the
         version without epoch, as in Debian's pool) and copied atomically;
-        then a new generation of the index names it instead of the other
-        deb of the package, if any.  A deb already published as it is
-        changes nothing: an unchanged package does not rewrite the index.
+        then a new generation of the index names it instead of the
+        package's deb of the same architecture, if any.  Debs of other
+        architectures stay, for robots of those; an `Architecture: all` deb
+        stands for every architecture, so it replaces them all, and is
+        replaced by any.  A deb already published as it is changes nothing:
+        an unchanged package does not rewrite the index.
 
         :returns: the path of the deb in the folder
         :raises ValueError: if the deb's control has an invalid name,
@@ -108,13 +111,12 @@ class Repository:
         deb = Path(deb)
         with closing(DebFile(deb)) as opened:
             control = opened.debcontrol()
-        package = control['Package']
-        name = _canonical_name(
-            package, control['Version'], control['Architecture'])
+        package, architecture = control['Package'], control['Architecture']
+        name = _canonical_name(package, control['Version'], architecture)
         target = self.folder / name
         with self._lock, _writing(self.folder):
             current = self._read_current()
-            paragraph = current.get(package)
+            paragraph = current.get((package, architecture))
             existed = _is_regular(target)
             in_place = existed and _same_content(target, deb)
             if in_place and paragraph and \
@@ -125,7 +127,11 @@ class Repository:
                 copy_atomically(deb, target)
             published = False
             try:
-                current[package] = _packages_paragraph(
+                for other in list(current):
+                    if other[0] == package and 'all' in (
+                            architecture, other[1]):
+                        del current[other]
+                current[package, architecture] = _packages_paragraph(
                     name, _describe_deb(target))
                 self._write_generation(current)
                 published = True
@@ -147,8 +153,8 @@ class Repository:
         with self._lock, _writing(self.folder):
             current = self._read_current()
             kept = {
-                package: paragraph for package, paragraph in current.items()
-                if _still_there(self.folder, package, paragraph)}
+                key: paragraph for key, paragraph in current.items()
+                if _still_there(self.folder, key[0], paragraph)}
             if kept != current or not (self.folder / 'Release').exists():
                 self._write_generation(kept)
             else:
@@ -162,26 +168,36 @@ class Repository:
         with _writing(self.folder):
             write_atomically(self.folder / name, data)
 
-    def read_index(self) -> dict:
-        """Return the paragraphs of the current Packages index by package."""
+    def read_index(self, architecture=None) -> dict:
+        """
+        Return the paragraphs of the current Packages index by package.
+
+        :param architecture: the debs apt installs on that architecture
+          (its own and `all`); without, of each package the deb of the
+          first architecture in the index
+        """
         with self._lock:
             current = self._read_current()
-        return {
-            package: _fields(paragraph)
-            for package, paragraph in current.items()}
+        index = {}
+        for (package, deb_architecture), paragraph in current.items():
+            if architecture in (None, deb_architecture) or \
+                    deb_architecture == 'all':
+                index.setdefault(package, _fields(paragraph))
+        return index
 
-    def dependency_closure(self, deb_names, system=()):
+    def dependency_closure(self, deb_names, system=(), architecture=None):
         """
         Return what installing some of the folder's debs takes.
 
         :param deb_names: the debs (package names) to install
         :param system: system packages wanted besides
+        :param architecture: the architecture they are installed on
         :returns: the Filenames of the folder's debs among them and among
           what they depend on, sorted; and the set of system packages they
           need (a name not in the folder counts as one: apt says so when it
           cannot install it)
         """
-        index = self.read_index()
+        index = self.read_index(architecture)
         system = set(system)
         filenames, seen = [], set()
         pending = list(deb_names)
@@ -234,7 +250,7 @@ class Repository:
 
     def _read_current(self):
         """
-        Return the current index's paragraphs by package, as text.
+        Return the current index's paragraphs by package and architecture.
 
         Read once and then kept, as long as Release names the same
         Packages; a folder of an older colcon-deb has only the plain file.
@@ -247,7 +263,7 @@ class Repository:
             if packages_hash else None
         if text is None:
             text = _read_text(self.folder / 'Packages') or ''
-        current = _paragraphs_by_package(text)
+        current = _paragraphs_by_key(text)
         if self._first is None:
             self._first = {'text': text, 'hashes': set(hashes.values())}
         self._current = (packages_hash, current)
@@ -257,7 +273,7 @@ class Repository:
     def _write_generation(self, current):
         """Publish a generation of the index naming these paragraphs."""
         packages = ''.join(
-            current[package] + '\n' for package in sorted(current)).encode()
+            current[key] + '\n' for key in sorted(current)).encode()
         files = {
             'Packages': packages,
             'Packages.gz': gzip.compress(packages, mtime=0),
@@ -456,13 +472,15 @@ def _packages_paragraph(name, description):
         f'{name}: {value}\n' for name, value in fields)
 
 
-def _paragraphs_by_package(text):
-    """Split an index into its paragraphs, as text, by package."""
+def _paragraphs_by_key(text):
+    """Split an index into its paragraphs, as text, by package and arch."""
     paragraphs = {}
     for block in text.split('\n\n'):
         block = block.strip('\n')
         if block:
-            paragraphs[_fields(block)['Package']] = block + '\n'
+            fields = _fields(block)
+            paragraphs[fields['Package'], fields['Architecture']] = \
+                block + '\n'
     return paragraphs
 
 

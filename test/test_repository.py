@@ -298,6 +298,30 @@ def test_a_full_disk_leaves_the_index_as_it_was(
     assert not (repo / 'ros-humble-a_2.0.0-0_all.deb').exists()
 
 
+def test_several_architectures_in_one_folder(repo, debs):
+    """Each architecture's deb replaces its own; `all` stands for each."""
+    amd64 = add(repo, debs, 'ros-humble-a', '1.0-0', architecture='amd64')
+    arm64 = add(repo, debs, 'ros-humble-a', '1.0-0', architecture='arm64')
+    add(repo, debs, 'ros-humble-b', '1.0-0')
+    newer = add(repo, debs, 'ros-humble-a', '2.0-0', architecture='arm64')
+    assert [(p['Package'], p['Architecture'], p['Version'])
+            for p in read_packages(repo)] == [
+        ('ros-humble-a', 'amd64', '1.0-0'), ('ros-humble-a', 'arm64', '2.0-0'),
+        ('ros-humble-b', 'all', '1.0-0')]
+    index = Repository(repo).read_index('arm64')
+    assert index['ros-humble-a']['Filename'] == f'./{newer.name}'
+    assert index['ros-humble-b']['Architecture'] == 'all'
+    assert Repository(repo).read_index('amd64')['ros-humble-a'][
+        'Filename'] == f'./{amd64.name}'
+    assert amd64.exists() and arm64.exists()
+    # a package that became architecture-independent, and back
+    add(repo, debs, 'ros-humble-a', '3.0-0')
+    add(repo, debs, 'ros-humble-b', '2.0-0', architecture='amd64')
+    assert [(p['Package'], p['Architecture']) for p in read_packages(repo)] \
+        == [('ros-humble-a', 'all'), ('ros-humble-b', 'amd64')]
+    assert 'ros-humble-b' not in Repository(repo).read_index('arm64')
+
+
 def test_dependency_closure_follows_workspace_depends(repo, debs):
     add(repo, debs, 'ws-setup', '1')
     add(repo, debs, 'ws-core', '1', depends='ws-setup, libc6 (>= 2.14)')

@@ -201,7 +201,8 @@ class PackageJob:
         self.progress(Phase.DEPENDENCIES)
         # the workspace debs as they are in the output folder now
         workspace_debs, system = run.repository.dependency_closure(
-            self.args.workspace_dependencies, self.args.install)
+            self.args.workspace_dependencies, self.args.install,
+            architecture=run.target.architecture)
         missing = sorted(system - run.target.installed)
         spec = self._job_spec(
             workspace_debs=workspace_debs, install=missing,
