@@ -25,26 +25,29 @@ from colcon_deb.atomic_file import copy_atomically
 from colcon_deb.atomic_file import write_atomically
 from colcon_deb.debian.names import check_deb_name
 from colcon_deb.debian.names import check_deb_version
+from colcon_deb.signing import KEY_FILE
+from colcon_deb.signing import SIGNATURE_FILES
 from debian.deb822 import PkgRelation
 from debian.deb822 import Release
 from debian.debfile import DebFile
 
 logger = colcon_logger.getChild(__name__)
 
-# Where each generation of the index is kept, named by its SHA256: apt
-# fetches the index files from there when Release says Acquire-By-Hash.
-BY_HASH = Path('by-hash') / 'SHA256'
+# Where each generation of the index is kept, named by its SHA512: apt
+# fetches the index files from there when Release says Acquire-By-Hash,
+# by the strongest hash Release lists.
+BY_HASH = Path('by-hash') / 'SHA512'
 # How long a generation no longer current stays for readers in flight,
 # between fetching Release and fetching the files it names, in seconds.
 GRACE_SECONDS = 60
 # What earlier versions of colcon-deb kept in the folder.
 _OBSOLETE = ('.index-cache.json', '.index.lock')
-# Field name in Packages, field name in Release, hashlib name.
-_HASHES = (
-    ('MD5sum', 'MD5Sum', 'md5'),
-    ('SHA1', 'SHA1', 'sha1'),
-    ('SHA256', 'SHA256', 'sha256'),
-)
+# Field name in Packages, hashlib name.
+_DEB_HASHES = (('MD5sum', 'md5'), ('SHA1', 'sha1'), ('SHA256', 'sha256'))
+# Field name in Release, hashlib name.
+_INDEX_HASHES = (
+    ('MD5Sum', 'md5'), ('SHA1', 'sha1'), ('SHA256', 'sha256'),
+    ('SHA512', 'sha512'))
 _ARCHITECTURE = re.compile(r'[a-z0-9][a-z0-9-]*')
 _FILENAME = re.compile(r'^Filename: \./([^/\n]+\.deb)$', re.MULTILINE)
 _CHUNK_SIZE = 1 << 20
@@ -75,12 +78,20 @@ class Repository:
     read the folder (what robots last fetched before the run), and for
     :data:`GRACE_SECONDS` any other.
 
+    Signed (with a colcon_deb.signing.Signer), `InRelease` is what apt
+    reads, and it is signed once, when the run ends (:meth:`write_index`):
+    robots that verify see the run's result as a whole, and a run that
+    publishes hundreds of debs calls gpg once.  Unsigned, stale signature
+    files go before the first new Release, so that apt never reads an old
+    InRelease.
+
     One process writes a folder at a time (the run's lock on the output
     folder sees to it); its threads take turns.
     """
 
-    def __init__(self, folder):  # noqa: D107
+    def __init__(self, folder, signer=None):  # noqa: D107
         self.folder = Path(folder)
+        self.signer = signer
         self._lock = threading.Lock()
         # the hash of the current Packages and its paragraphs by package
         self._current = None
@@ -157,8 +168,11 @@ class Repository:
                 if _still_there(self.folder, key[0], paragraph)}
             if kept != current or not (self.folder / 'Release').exists():
                 self._write_generation(kept)
+            if self.signer:
+                self._sign()
             else:
-                self._remove_unused()
+                self._remove_signature()
+            self._remove_unused()
             for obsolete in _OBSOLETE:
                 with suppress(FileNotFoundError):
                     (self.folder / obsolete).unlink()
@@ -240,13 +254,23 @@ class Repository:
             except OSError:
                 shutil.copy2(self.folder / filename, target)
 
-    def apt_source_line(self) -> str:
+    def apt_source_line(self, signed=None) -> str:
         """
         Return the sources.list line that lets apt install from it.
 
         The path is a URI: a space would end it, so it is percent-encoded.
+        A signed folder is verified with its public key, an unsigned one
+        is trusted as it is.
+
+        :param signed: whether it is signed, if the folder does not say
+          yet
         """
-        return f'deb [trusted=yes] file:{quote(str(self.folder.resolve()))} ./'
+        folder = self.folder.resolve()
+        key = folder / KEY_FILE
+        if signed is None:
+            signed = (folder / 'InRelease').exists() and key.exists()
+        option = f'signed-by={key}' if signed else 'trusted=yes'
+        return f'deb [{option}] file:{quote(str(folder))} ./'
 
     def _read_current(self):
         """
@@ -289,11 +313,13 @@ class Repository:
         architectures = sorted({
             _fields(paragraph)['Architecture']
             for paragraph in current.values()})
+        if not self.signer:
+            self._remove_signature()
         write_atomically(
             self.folder / 'Release',
             _release(files, architectures).dump().encode())
         # published: what follows may fail without undoing it
-        packages_hash = _sha256(packages)
+        packages_hash = _sha512(packages)
         self._current = (packages_hash, dict(current))
         self._names[packages_hash] = _deb_names(packages.decode())
         try:
@@ -305,6 +331,29 @@ class Repository:
                 f'{e.strerror} ({e.filename}); apt reads by hash')
         self._remove_unused()
 
+    def _sign(self):
+        """
+        Sign the current Release: InRelease, the switch for apt, first.
+
+        Then Release.gpg, for the rare apt that wants it, and the public
+        key, for signed-by=.
+        """
+        release = (self.folder / 'Release').read_bytes()
+        write_atomically(
+            self.folder / 'InRelease', self.signer.clearsign(release))
+        write_atomically(
+            self.folder / 'Release.gpg', self.signer.detach_sign(release))
+        key = self.signer.public_key()
+        path = self.folder / KEY_FILE
+        if not _is_regular(path) or path.read_bytes() != key:
+            write_atomically(path, key)
+
+    def _remove_signature(self):
+        """Remove the signature files a signed run left, InRelease first."""
+        for name in (*SIGNATURE_FILES, KEY_FILE):
+            with suppress(FileNotFoundError):
+                (self.folder / name).unlink()
+
     def _remove_unused(self):
         """
         Remove the generations no longer kept, then the debs only they name.
@@ -313,7 +362,9 @@ class Repository:
         folder was not put there by colcon-deb.
         """
         by_hash = self.folder / BY_HASH
-        current = set(_release_hashes(self.folder).values())
+        # a signed folder's InRelease may be behind Release, until the end
+        current = set(_release_hashes(self.folder).values()) | set(
+            _release_hashes(self.folder, 'InRelease').values())
         kept = current | self._first['hashes']
         old = time.time() - GRACE_SECONDS
         dropped = []
@@ -401,13 +452,13 @@ def _still_there(folder, package, paragraph):
     return False
 
 
-def _sha256(data):
-    return hashlib.sha256(data).hexdigest()
+def _sha512(data):
+    return hashlib.sha512(data).hexdigest()
 
 
 def _store(folder, data):
     """Keep index data under its hash, written once; return the hash."""
-    digest = _sha256(data)
+    digest = _sha512(data)
     path = folder / BY_HASH / digest
     if not _is_regular(path):
         write_atomically(path, data)
@@ -428,14 +479,19 @@ def _read_text(path):
         return None
 
 
-def _release_hashes(folder):
-    """Return the SHA256 of each index file the current Release names."""
-    text = _read_text(folder / 'Release')
+def _release_hashes(folder, name='Release'):
+    """
+    Return the SHA512 of each index file a Release names.
+
+    :param name: Release, or InRelease, whose signature is left aside
+    """
+    text = _read_text(folder / name)
     if not text:
         return {}
+    _, payload, _ = Release.split_gpg_and_payload(text.splitlines())
     return {
-        entry['name']: entry['sha256']
-        for entry in Release(text).get('SHA256', [])}
+        entry['name']: entry['sha512'] for entry in Release(
+            '\n'.join(line.decode() for line in payload)).get('SHA512', [])}
 
 
 def _deb_names(packages_text):
@@ -447,7 +503,7 @@ def _describe_deb(path):
     """Read what the index needs from one deb: control fields, checksums."""
     with closing(DebFile(path)) as deb:
         fields = list(deb.debcontrol().items())
-    hashes = [hashlib.new(algorithm) for _, _, algorithm in _HASHES]
+    hashes = [hashlib.new(algorithm) for _, algorithm in _DEB_HASHES]
     size = 0
     with path.open('rb') as deb_file:
         for chunk in iter(lambda: deb_file.read(_CHUNK_SIZE), b''):
@@ -456,7 +512,7 @@ def _describe_deb(path):
                 hash_.update(chunk)
     return fields, size, [
         (field, hash_.hexdigest())
-        for (field, _, _), hash_ in zip(_HASHES, hashes)]
+        for (field, _), hash_ in zip(_DEB_HASHES, hashes)]
 
 
 def _packages_paragraph(name, description):
@@ -512,7 +568,7 @@ def _release(files, architectures):
         release['Architectures'] = ' '.join(architectures)
     # apt fetches the index files by their hash: see Repository
     release['Acquire-By-Hash'] = 'yes'
-    for _, field, algorithm in _HASHES:
+    for field, algorithm in _INDEX_HASHES:
         release[field] = [
             {
                 field.lower(): hashlib.new(algorithm, data).hexdigest(),

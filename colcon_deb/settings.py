@@ -48,6 +48,8 @@ class Settings:
     cpus: float
     min_free_space: int
     wait_for_lock: bool
+    # the GnuPG key that signs the repository, or None
+    sign_key: str = None
 
     @classmethod
     def from_args(cls, args):
@@ -101,7 +103,8 @@ class Settings:
             memory=args.memory,
             cpus=args.cpus,
             min_free_space=min_free_space,
-            wait_for_lock=args.wait_for_lock)
+            wait_for_lock=args.wait_for_lock,
+            sign_key=args.sign_key)
 
 
 def check_limits(args, retry_delay):

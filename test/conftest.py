@@ -75,3 +75,31 @@ def small_disk(tmp_path):
         check=True)
     yield disk
     subprocess.run(['umount', str(disk)], check=True)
+
+
+def make_key(home, *, passphrase='', expire='1d'):
+    """Make a throwaway signing key in a GnuPG home; return its fingerprint."""
+    home.mkdir(mode=0o700, exist_ok=True)
+    env = dict(os.environ, GNUPGHOME=str(home))
+    subprocess.run(
+        ['gpg', '--batch', '--pinentry-mode', 'loopback', '--passphrase',
+         passphrase, '--quick-gen-key', 'colcon-deb test <test@example.org>',
+         'ed25519', 'sign', expire], env=env, check=True, capture_output=True)
+    listing = subprocess.run(
+        ['gpg', '--batch', '--with-colons', '--list-secret-keys'], env=env,
+        check=True, capture_output=True, text=True).stdout
+    fingerprints = [
+        line.split(':')[9] for line in listing.splitlines()
+        if line.startswith('fpr:')]
+    return fingerprints[-1]
+
+
+@pytest.fixture
+def signing_key(tmp_path, monkeypatch):
+    """Make GNUPGHOME a keyring with a throwaway key; its fingerprint."""
+    home = tmp_path / 'gnupg'
+    monkeypatch.setenv('GNUPGHOME', str(home))
+    yield make_key(home)
+    subprocess.run(
+        ['gpgconf', '--kill', 'gpg-agent'], env=dict(
+            os.environ, GNUPGHOME=str(home)), capture_output=True)

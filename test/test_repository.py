@@ -78,6 +78,7 @@ def digests(path):
         'md5sum': hashlib.md5(data).hexdigest(),
         'sha1': hashlib.sha1(data).hexdigest(),
         'sha256': hashlib.sha256(data).hexdigest(),
+        'sha512': hashlib.sha512(data).hexdigest(),
     }
 
 
@@ -132,6 +133,7 @@ def test_release_names_the_index_files_by_hash(repo, debs):
     assert abs(date - date.now(timezone.utc)) < timedelta(minutes=5)
     for field, algorithm in [
         ('MD5Sum', 'md5sum'), ('SHA1', 'sha1'), ('SHA256', 'sha256'),
+        ('SHA512', 'sha512'),
     ]:
         listed = {entry['name']: entry for entry in release[field]}
         assert sorted(listed) == ['Packages', 'Packages.gz']
@@ -139,8 +141,9 @@ def test_release_names_the_index_files_by_hash(repo, debs):
             expected = digests(repo / name)
             assert entry[algorithm] == expected[algorithm]
             assert entry['size'] == expected['size']
-    for entry in release['SHA256']:
-        by_hash = repo / BY_HASH / entry['sha256']
+    # by the strongest hash, which apt uses
+    for entry in release['SHA512']:
+        by_hash = repo / BY_HASH / entry['sha512']
         assert by_hash.read_bytes() == (repo / entry['name']).read_bytes()
 
 

@@ -20,7 +20,7 @@ def options(**changes):
         'cache': 'conservative', 'cache_dir': None, 'docker_host': [],
         'continue_on_error': False, 'package_timeout': None,
         'retries': None, 'retry_delay': None, 'memory': None, 'cpus': None,
-        'min_free_space': '2G', 'wait_for_lock': False}
+        'min_free_space': '2G', 'wait_for_lock': False, 'sign_key': None}
     values.update(changes)
     return Namespace(**values)
 
@@ -59,7 +59,7 @@ def test_given_values(tmp_path):
         docker_host=['ssh://build1=8', 'tcp://build2:2376'],
         continue_on_error=True, package_timeout=600.0, retries=2,
         retry_delay=0.5, memory='4g', cpus=1.5, min_free_space='500M',
-        wait_for_lock=True))
+        wait_for_lock=True, sign_key='0123ABCD'))
     assert settings == Settings(
         ros_distro='jazzy', prefix='/opt/mine', base_image='debian:bookworm',
         deb_base=tmp_path / 'out', revision=2, version_suffix='none',
@@ -69,7 +69,7 @@ def test_given_values(tmp_path):
         docker_hosts=('ssh://build1=8', 'tcp://build2:2376'),
         continue_on_error=True, package_timeout=600.0, retries=2,
         retry_delay=0.5, memory='4g', cpus=1.5, min_free_space=500 << 20,
-        wait_for_lock=True)
+        wait_for_lock=True, sign_key='0123ABCD')
     assert isinstance(settings.cache_dir, Path)
 
 

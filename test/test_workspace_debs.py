@@ -73,8 +73,8 @@ def test_the_output_folder_holds_the_repository_only(built):
     # apt fetches the index files Release names by their hash
     release = Release((repository / 'Release').read_text())
     assert release['Acquire-By-Hash'] == 'yes'
-    for entry in release['SHA256']:
-        assert (repository / 'by-hash' / 'SHA256' / entry['sha256']).\
+    for entry in release['SHA512']:
+        assert (repository / 'by-hash' / 'SHA512' / entry['sha512']).\
             read_bytes() == (repository / entry['name']).read_bytes()
     for report in ('report.json', 'trace.json', 'junit.xml'):
         assert (workspace / 'log' / 'latest_deb' / report).is_file()

@@ -20,9 +20,12 @@ class DebSummaryEventHandler(RecordingEventHandler):
     PRIORITY = 40
 
     def at_end(self):  # noqa: D102
-        repository = Repository(deb_base_of(self.context.args))
+        args = self.context.args
+        repository = Repository(deb_base_of(args))
+        # the repository is signed after the jobs, when the run ends
+        signed = bool(getattr(args, 'sign_key', None))
         lines = summary_lines(self.record) + [
-            f'APT source: {repository.apt_source_line()}']
+            f'APT source: {repository.apt_source_line(signed)}']
         print('\n'.join(lines), flush=True)
 
 

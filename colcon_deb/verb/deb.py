@@ -68,6 +68,7 @@ from colcon_deb.run import Run
 from colcon_deb.settings import DEFAULTS
 from colcon_deb.settings import Settings
 from colcon_deb.settings import VERSION_SUFFIXES
+from colcon_deb.signing import Signer
 from colcon_deb.task import add_build_type_arguments
 from colcon_deb.task import get_build_type_task
 from colcon_deb.task import package_options
@@ -188,6 +189,11 @@ class DebVerb(VerbExtensionPoint):
             help='Wait for another run on the same output folder to end '
                  'instead of failing')
         parser.add_argument(
+            '--sign-key', metavar='KEY',
+            help='Sign the repository with this key of your GnuPG keyring '
+                 '(key ID or fingerprint; GNUPGHOME is honoured): '
+                 'InRelease, Release.gpg and the public key for signed-by=')
+        parser.add_argument(
             '--cache', choices=STRATEGIES, default='conservative',
             help='Reuse the deb of an unchanged package: none (always '
                  'build), conservative (when nothing it is made from '
@@ -233,6 +239,9 @@ class DebVerb(VerbExtensionPoint):
             print('No packages selected')
             return 0
 
+        signer = Signer(settings.sign_key) if settings.sign_key else None
+        if signer:
+            signer.check()
         pool = EnginePool(check_engines(
             docker_engines(settings.docker_hosts),
             keep_going=settings.continue_on_error))
@@ -252,7 +261,7 @@ class DebVerb(VerbExtensionPoint):
             labels = run_labels(run_id)
             stop = threading.Event()
             # one object for the run: it keeps what robots last fetched
-            repository = Repository(deb_base)
+            repository = Repository(deb_base, signer)
             with stop_on_signals(stop):
                 try:
                     rc = build_debs(
