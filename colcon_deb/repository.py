@@ -64,7 +64,7 @@ class Repository:
     apt reads the folder with :meth:`apt_source_line`.  The index is
     published in generations, as Debian's archive does it: the files of
     each generation (Packages, Packages.gz) are written once under
-    `by-hash/SHA256/<their hash>`, and the generation becomes current when
+    `by-hash/SHA512/<their hash>`, and the generation becomes current when
     `Release`, which names them and says `Acquire-By-Hash: yes`, is
     renamed into place.  That rename is the one step that switches: killed
     or out of space at any moment, the folder holds a Release whose files
@@ -94,6 +94,7 @@ class Repository:
         self.signer = signer
         self._lock = threading.Lock()
         # the hash of the current Packages and its paragraphs by package
+        # and architecture
         self._current = None
         # the index files of the generation current when first read
         self._first = None
@@ -149,6 +150,7 @@ class Repository:
             finally:
                 if not published and not existed:
                     target.unlink()
+            self._remove_unused()
         return target
 
     def write_index(self) -> None:
@@ -158,8 +160,10 @@ class Repository:
         An index naming a deb that is gone, or not the size it says (a user
         removed or replaced it), would fail apt: such debs leave the index,
         with a warning.  A folder without an index gets an empty one, so
-        that apt can read it from the start.  Generations and debs no longer
-        kept are removed, and so are files of older versions of colcon-deb.
+        that apt can read it from the start.  With a signer, the current
+        Release is signed; without, signature files are removed.
+        Generations and debs no longer kept are removed, and so are files
+        of older versions of colcon-deb.
         """
         with self._lock, _writing(self.folder):
             current = self._read_current()
@@ -329,7 +333,6 @@ class Repository:
             logger.warning(
                 f'the plain index files of the output folder are behind: '
                 f'{e.strerror} ({e.filename}); apt reads by hash')
-        self._remove_unused()
 
     def _sign(self):
         """
