@@ -100,6 +100,9 @@ class Repository:
         self._first = None
         # the debs named by the generations this object knows, by hash
         self._names = {}
+        # when publishing next looks for generations to remove: no sooner
+        # than any can be old enough, so that a deb costs no look at them
+        self._next_removal = 0
 
     def publish(self, deb: Path) -> Path:
         """
@@ -150,7 +153,8 @@ class Repository:
             finally:
                 if not published and not existed:
                     target.unlink()
-            self._remove_unused()
+            if time.monotonic() >= self._next_removal:
+                self._remove_unused()
         return target
 
     def write_index(self) -> None:
@@ -304,7 +308,8 @@ class Repository:
             current[key] + '\n' for key in sorted(current)).encode()
         files = {
             'Packages': packages,
-            'Packages.gz': gzip.compress(packages, mtime=0),
+            # level 6, as dpkg-scanpackages | gzip: 9 costs twice the time
+            'Packages.gz': gzip.compress(packages, compresslevel=6, mtime=0),
         }
         if self._first['text']:
             # the first index (maybe an older colcon-deb's, without
@@ -314,9 +319,7 @@ class Repository:
                 _store(self.folder, self._first['text'].encode()))
         for data in files.values():
             _store(self.folder, data)
-        architectures = sorted({
-            _fields(paragraph)['Architecture']
-            for paragraph in current.values()})
+        architectures = sorted({architecture for _, architecture in current})
         if not self.signer:
             self._remove_signature()
         write_atomically(
@@ -364,6 +367,7 @@ class Repository:
         Only a deb that an index named is removed: whatever else is in the
         folder was not put there by colcon-deb.
         """
+        self._next_removal = time.monotonic() + GRACE_SECONDS / 4
         by_hash = self.folder / BY_HASH
         # a signed folder's InRelease may be behind Release, until the end
         current = set(_release_hashes(self.folder).values()) | set(
@@ -378,11 +382,18 @@ class Repository:
                 kept.add(path.name)
             else:
                 dropped.append(path)
+        if not dropped:
+            return
         unused = set()
         for path in dropped:
             unused |= self._names_of(path)
-        for name in kept:
-            unused -= self._names_of(by_hash / name)
+        # most often the current and the first generation name them all:
+        # the other kept ones are looked at only if not
+        for names in (current | self._first['hashes'], kept):
+            for name in names:
+                if not unused:
+                    break
+                unused -= self._names_of(by_hash / name)
         for path in dropped:
             path.unlink()
             self._names.pop(path.name, None)
