@@ -329,11 +329,23 @@ def remove_prefix_setup_files(prefix_dir):
 
 
 def remove_byte_code(stage_root):
-    """Drop byte code: Python writes it on first use, debs do not ship it."""
-    for cache in sorted(stage_root.rglob('__pycache__'), reverse=True):
-        shutil.rmtree(cache)
-    for compiled in stage_root.rglob('*.py[co]'):
-        compiled.unlink()
+    """
+    Drop byte code: Python writes it on first use, debs do not ship it.
+
+    Only real folders and files are byte code: a link or a folder that the
+    build named so is the package's business, and is never followed.
+    """
+    for parent, folders, files in os.walk(stage_root):
+        for name in list(folders):
+            path = os.path.join(parent, name)
+            if name == '__pycache__' and not os.path.islink(path):
+                shutil.rmtree(path)
+                folders.remove(name)
+        for name in files:
+            path = os.path.join(parent, name)
+            if name.endswith(('.pyc', '.pyo')) and \
+                    stat.S_ISREG(os.lstat(path).st_mode):
+                os.unlink(path)
 
 
 def check_placement(stage_root, prefix):

@@ -124,6 +124,21 @@ def test_prefix_setup_files_and_byte_code_are_left_out(tmp_path):
     assert left == ['keep', 'lib/python3/m.py']
 
 
+def test_byte_code_look_alikes_are_left_alone(tmp_path):
+    """A link named __pycache__ is not followed, a folder *.pyc not byte."""
+    outside = tmp_path / 'outside'
+    (outside / 'kept.pyc').parent.mkdir()
+    (outside / 'kept.pyc').write_bytes(b'')
+    stage = tmp_path / 'stage'
+    (stage / 'folder.pyc').mkdir(parents=True)
+    (stage / '__pycache__').symlink_to(outside, target_is_directory=True)
+    (stage / 'link.pyc').symlink_to(outside / 'kept.pyc')
+    build_package.remove_byte_code(stage)
+    assert (outside / 'kept.pyc').exists()
+    assert sorted(p.name for p in stage.iterdir()) == [
+        '__pycache__', 'folder.pyc', 'link.pyc']
+
+
 def test_prefix_setup_template_is_filled_in():
     text = helpers.fill_template(
         'p=@PREFIX@ d=@ROS_DISTRO@ v=@ROS_VERSION@',
