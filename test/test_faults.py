@@ -142,14 +142,14 @@ def test_signal_stops_everything(docker_engine, faults, signum):
 
 def test_package_timeout(docker_engine, faults):
     started = time.monotonic()
-    completed = colcon_deb(
+    process = start(
         faults, '--packages-select', 'slow', '--package-timeout', '5',
-        '--cmake-args', '-DTEST_SLEEP=120', check=False)
-    assert completed.returncode != 0
-    assert 'Failed slow: timed out after 5 s (--package-timeout)' in \
-        completed.stdout
+        '--cmake-args', '-DTEST_SLEEP=120')
+    output = output_of(process)
+    assert process.returncode != 0
+    assert 'Failed slow: timed out after 5 s (--package-timeout)' in output
     assert time.monotonic() - started < 100
-    assert not run_containers(docker_engine)
+    assert not run_containers(docker_engine, process)
 
 
 def test_continue_on_error_in_a_diamond(docker_engine, tmp_path):
