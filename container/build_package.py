@@ -242,8 +242,11 @@ def build(spec, env):
         env, HOME=str(HOME), USER=user.pw_name, LOGNAME=user.pw_name)
     try:
         for step in spec.steps:
+            step_env = dict(env, **step.env)
+            if step.build_flags:
+                step_env = build_flags(step_env, as_user)
             call(step.argv, contract.EXIT_BUILD, cwd=step.cwd,
-                 env=dict(env, **step.env), **as_user)
+                 env=step_env, **as_user)
     finally:
         # what the build left running could change the staging root while
         # it is checked and packed
@@ -253,6 +256,44 @@ def build(spec, env):
             'try:\n    os.kill(-1, signal.SIGKILL)\n'
             'except ProcessLookupError:\n    pass'], **as_user)
     return Path(spec.stage_root)
+
+
+def build_flags(env, as_user):
+    """
+    Add the compiler flags of dpkg-buildflags to a step's environment.
+
+    As debhelper's cmake build system passes them (debian/rules of bloom
+    and of Debian): every flag dpkg-buildflags knows (`-g -O2`, the
+    distribution's hardening in CFLAGS, CXXFLAGS, LDFLAGS, ...) that the
+    environment does not set already, and CPPFLAGS appended to CFLAGS and
+    CXXFLAGS, as CMake does not read it.  CMake starts its
+    CMAKE_<LANG>_FLAGS and linker flags from them unless its command line
+    sets those, so `--cmake-args` still wins.  They are the target's:
+    dpkg-buildflags of the builder image, with its configuration and the
+    step's DEB_*_MAINT_* variables, run from the source folder, which it
+    maps to `.` in the debug info.
+    """
+    completed = subprocess.run(
+        ['dpkg-buildflags', '--export=sh'], cwd=contract.SOURCE_FOLDER,
+        env=env, stdout=subprocess.PIPE, text=True, **as_user)
+    if completed.returncode:
+        raise StepFailed(
+            f"'dpkg-buildflags' failed with exit code {completed.returncode}",
+            contract.EXIT_BUILD)
+    flags = {}
+    for line in completed.stdout.splitlines():
+        # export NAME="value"
+        name, _, value = shlex.split(line)[-1].partition('=')
+        if name not in env:
+            flags[name] = value
+    cppflags = flags.get('CPPFLAGS', env.get('CPPFLAGS'))
+    if cppflags:
+        for name in ('CFLAGS', 'CXXFLAGS'):
+            before = flags.get(name, env.get(name, ''))
+            flags[name] = f'{before} {cppflags}'.lstrip()
+    for name, value in sorted(flags.items()):
+        print(f'+ export {name}={shlex.quote(value)}', flush=True)
+    return dict(env, **flags)
 
 
 def give_to(folder, user):

@@ -214,6 +214,11 @@ class BuildStep(Message):
     # added to the environment of the prefix, as users get it
     env: dict = field(default_factory=dict)
     cwd: str = None
+    # whether the step gets the compiler flags of the target's
+    # dpkg-buildflags, as debhelper's cmake build system passes them (see
+    # build_package.build_flags); dpkg-buildflags reads `env` (the
+    # DEB_*_MAINT_APPEND variables of a debian/rules)
+    build_flags: bool = False
 
 
 @dataclass

@@ -10,6 +10,7 @@ and std_msgs) and plain CMake, with a dependency diamond:
 calc_core <- calc_headers, calc_plain <- calc_cli.
 """
 
+import shlex
 import subprocess
 import time
 
@@ -124,6 +125,70 @@ def test_no_file_in_two_debs(built):
 def test_debs_install_and_work_in_a_clean_container(built, docker_engine):
     _, repository, _ = built
     check_workspace_debs_work(docker_engine, repository)
+
+
+def deb_members(deb):
+    listing = subprocess.check_output(['dpkg-deb', '--contents', str(deb)])
+    return {
+        line.split()[5] for line in listing.decode().splitlines()}
+
+
+def extract(deb, destination):
+    subprocess.run(
+        ['dpkg-deb', '--extract', str(deb), str(destination)], check=True)
+    return destination
+
+
+def readelf(*args):
+    return subprocess.check_output(
+        ['readelf', '--wide', *args], text=True,
+        env={'LC_ALL': 'C', 'PATH': '/usr/bin:/bin'})
+
+
+def test_binaries_get_the_flags_of_the_distribution(built, tmp_path):
+    """As bloom's debs: dpkg-buildflags of the target, build type None."""
+    workspace, repository, _ = built
+    log = (workspace / 'log' / 'latest_deb' / 'calc_core' /
+           'stdout_stderr.log').read_text()
+    cxxflags = next(
+        shlex.split(line)[2] for line in log.splitlines()
+        if line.startswith('+ export CXXFLAGS=')).split()
+    for flag in (
+            '-g', '-O2', '-fstack-protector-strong', '-DNDEBUG',
+            '-D_FORTIFY_SOURCE=2'):
+        assert flag in cxxflags
+    core = deb_files(repository)['ros-noetic-calc-core']
+    # the build type CMake exported the targets of
+    assert './opt/ros/noetic/share/calc_core/cmake/' \
+        'calc_coreTargetsExport-none.cmake' in deb_members(core)
+    library = extract(core, tmp_path / 'core') / \
+        'opt/ros/noetic/lib/libcalc_core.so'
+    # LDFLAGS of dpkg-buildflags: -z relro
+    assert 'GNU_RELRO' in readelf('--program-headers', str(library))
+    producer = [
+        line for line in readelf('--debug-dump=info', str(debug_file(
+            repository, 'ros-noetic-calc-core', library, tmp_path)))
+        .splitlines() if 'DW_AT_producer' in line]
+    assert producer
+    for flag in ('-g', '-O2', '-fstack-protector-strong'):
+        assert flag in producer[0].split()
+
+
+def debug_file(repository, deb_name, binary, tmp_path):
+    """Return where the debug information of a binary of a deb is."""
+    return binary
+
+
+def test_the_users_build_type_is_kept(docker_engine, tmp_path):
+    workspace = copy_workspace(tmp_path / 'ws')
+    colcon_deb(
+        workspace, '--packages-up-to', 'calc_core',
+        '--cmake-args', '-DCMAKE_BUILD_TYPE=Debug')
+    members = deb_members(
+        deb_files(workspace / 'deb')['ros-noetic-calc-core'])
+    assert './opt/ros/noetic/share/calc_core/cmake/' \
+        'calc_coreTargetsExport-debug.cmake' in members
+    assert not any(name.endswith('-none.cmake') for name in members)
 
 
 def test_packages_up_to_builds_only_what_is_needed(docker_engine, tmp_path):

@@ -9,6 +9,11 @@ from colcon_deb.container.contract import SOURCE_FOLDER
 from colcon_deb.task import DebTaskExtensionPoint
 
 
+# what bloom's debian/rules adds to dpkg-buildflags: NDEBUG, as a Release
+# build has it (https://github.com/ros-infrastructure/bloom/issues/327)
+BLOOM_BUILD_FLAGS = {'DEB_CXXFLAGS_MAINT_APPEND': '-DNDEBUG'}
+
+
 class CmakeDebTask(DebTaskExtensionPoint):
     """
     Configure, build and install a CMake project, as bloom does.
@@ -30,8 +35,13 @@ class CmakeDebTask(DebTaskExtensionPoint):
         """
         Return the CMake commands, as a build type that delegates wants them.
 
-        Tests are built only when they run; a Release build, as released
-        debs are.
+        Tests are built only when they run.  As bloom's debian/rules with
+        debhelper's cmake build system build released debs: the build type
+        `None`, so that the target's dpkg-buildflags (`-g -O2`, hardening)
+        are the compiler flags, with `-DNDEBUG` added to CXXFLAGS as bloom
+        does (unlike bloom, LDFLAGS are kept: they hold the hardening of
+        the linker).  A CMAKE_BUILD_TYPE or CMAKE_<LANG>_FLAGS in the
+        user's arguments wins, as in debhelper.
 
         :param type_args: the build type's own arguments, before the user's
         :param type_options: the user's arguments for the build type (e.g.
@@ -43,11 +53,11 @@ class CmakeDebTask(DebTaskExtensionPoint):
             '--no-warn-unused-cli',
             f'-DCMAKE_INSTALL_PREFIX={target.prefix}',
             f'-DCMAKE_PREFIX_PATH={target.prefix}',
-            '-DCMAKE_BUILD_TYPE=Release',
+            '-DCMAKE_BUILD_TYPE=None',
             f'-DBUILD_TESTING={testing}',
             *type_args, *(options.cmake_args or []), *type_options]
         steps = [
-            BuildStep(configure),
+            BuildStep(configure, env=BLOOM_BUILD_FLAGS, build_flags=True),
             BuildStep(
                 ['cmake', '--build', BUILD_FOLDER, '--', f'-j{target.jobs}'])]
         if options.run_tests:
