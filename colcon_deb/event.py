@@ -38,21 +38,26 @@ class RunPhase:
 
 class DebPublished:
     """
-    A job put its deb into the repository.
+    A job put a deb into the repository.
 
     With the configuration files the deb installs (under /etc, outside
     the prefix), when it was built in this run: the user should know them.
+    A package publishes its own deb, then maybe the deb of its debug
+    symbols (`debug_symbols`).
     """
 
-    __slots__ = ('identifier', 'path', 'size', 'configuration')
+    __slots__ = (
+        'identifier', 'path', 'size', 'configuration', 'debug_symbols')
 
     def __init__(  # noqa: D107
-        self, identifier, path, size, configuration=(),
+        self, identifier, path, size, configuration=(), *,
+        debug_symbols=False,
     ):
         self.identifier = identifier
         self.path = path
         self.size = size
         self.configuration = tuple(configuration)
+        self.debug_symbols = debug_symbols
 
 
 class PackageFailure:

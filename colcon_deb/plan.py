@@ -21,6 +21,7 @@ from colcon_deb.debian.dependencies import condition_context
 from colcon_deb.debian.dependencies import runtime_dependencies
 from colcon_deb.debian.names import check_deb_file_name
 from colcon_deb.debian.names import check_deb_name
+from colcon_deb.debian.names import dbgsym_name
 from colcon_deb.debian.names import deb_name
 from colcon_deb.debian.names import deb_version
 from colcon_deb.debian.names import suffix_time
@@ -73,6 +74,11 @@ class PlannedPackage:
         """The package's source folder."""
         return Path(self.descriptor.path)
 
+    @property
+    def dbgsym_name(self):
+        """The deb of its debug symbols, made when it has binaries."""
+        return dbgsym_name(self.deb_name)
+
 
 @dataclass
 class Plan:
@@ -86,6 +92,8 @@ class Plan:
     workspace_deb_names: dict
     # how versions end: 'source-time' (see version_suffixes) or 'none'
     version_suffix: str = 'source-time'
+    # whether the debs of debug symbols are published (--no-dbgsym)
+    dbgsym: bool = True
 
     def system_keys(self):
         """Return every rosdep key that is not a workspace package."""
@@ -106,7 +114,8 @@ class Plan:
         try:
             version = deb_version(
                 planned.package.version, codename, self.revision, suffix)
-            check_deb_file_name(planned.deb_name, version)
+            # the longer one of its debs
+            check_deb_file_name(planned.dbgsym_name, version)
         except ValueError as e:
             raise PlanError(f"package '{planned.name}': {e}") from None
         return version
@@ -146,10 +155,16 @@ class Plan:
 
 
 def make_plan(decorators, *, ros_distro, prefix, revision, with_tests,
-              selected_only=True, version_suffix='source-time'):
-    """Create the plan from colcon's decorators (in topological order)."""
+              selected_only=True, version_suffix='source-time',
+              dbgsym=True):
+    """
+    Create the plan from colcon's decorators (in topological order).
+
+    :param dbgsym: whether the debs of debug symbols are published
+    """
     context = condition_context(ros_distro)
-    workspace_deb_names = _workspace_deb_names(decorators, ros_distro)
+    workspace_deb_names = _workspace_deb_names(
+        decorators, ros_distro, dbgsym=dbgsym)
     levels = {}
     packages = []
     for decorator in decorators:
@@ -180,16 +195,18 @@ def make_plan(decorators, *, ros_distro, prefix, revision, with_tests,
     return Plan(
         ros_distro=ros_distro, ros_version=context['ROS_VERSION'],
         prefix=prefix, revision=revision, packages=packages,
-        version_suffix=version_suffix,
+        version_suffix=version_suffix, dbgsym=dbgsym,
         workspace_deb_names=workspace_deb_names)
 
 
-def _workspace_deb_names(decorators, ros_distro):
+def _workspace_deb_names(decorators, ros_distro, *, dbgsym=True):
     """
     Return the deb name of every workspace package.
 
     Two packages whose names differ only in `_` and `-` would become one
-    deb, and one of them would be lost: that stops the run.
+    deb, and one of them would be lost: that stops the run.  So does a
+    package whose deb would have the name of another one's debug symbols
+    (`my_pkg_dbgsym`), unless those are not published.
     """
     names, owners = {}, {}
     for decorator in decorators:
@@ -200,6 +217,12 @@ def _workspace_deb_names(decorators, ros_distro):
                 f"packages '{owners[deb]}' and '{name}' would both become "
                 f"the deb '{deb}': rename one of them")
         names[name], owners[deb] = deb, name
+    for name, deb in names.items():
+        if dbgsym and dbgsym_name(deb) in owners:
+            raise PlanError(
+                f"package '{owners[dbgsym_name(deb)]}' would become the deb "
+                f"'{dbgsym_name(deb)}' of the debug symbols of '{name}': "
+                'rename it, or pass --no-dbgsym')
     return names
 
 
@@ -252,7 +275,8 @@ def check_debian_rules(planned, *, revision=0, version_suffix='source-time'):
         check_deb_name(planned.deb_name)
         version = deb_version(
             planned.package.version, LONGEST_CODENAME, revision, suffix)
-        check_deb_file_name(planned.deb_name, version)
+        # the longer one of its debs
+        check_deb_file_name(planned.dbgsym_name, version)
     except ValueError as e:
         raise PlanError(f"package '{planned.name}': {e}") from None
 
@@ -282,13 +306,18 @@ def format_plan(plan, codename, cache_states=None):
     width = max((len(p.name) for p in plan.packages), default=0)
     for planned in plan.packages:
         depends = ', '.join(planned.workspace_dependencies) or '-'
+        debug = f' (+ {planned.dbgsym_name})' if plan.dbgsym else ''
         line = (
             f'  level {planned.level}  {planned.name:<{width}}  '
-            f'{planned.deb_name} {shown_version(plan, planned, codename)}  '
-            f'depends on: {depends}')
+            f'{planned.deb_name} {shown_version(plan, planned, codename)}'
+            f'{debug}  depends on: {depends}')
         if cache_states is not None:
             line += f'  cache {cache_states[planned.name]}'
         lines.append(line)
+    if plan.dbgsym and plan.packages:
+        lines.append(
+            '(+ ...-dbgsym: the deb of its debug symbols, made when it has '
+            'binaries)')
     if cache_states is None:
         lines.append('(cache state unknown: Docker cannot be reached)')
     return lines

@@ -35,6 +35,8 @@ class Settings:
     revision: int
     version_suffix: str
     run_tests: bool
+    # whether the debs of debug symbols are published
+    dbgsym: bool
     rosdep_command: str
     rosdep_sources: tuple
     cache: str
@@ -90,6 +92,7 @@ class Settings:
             revision=numbers['deb_revision'],
             version_suffix=args.deb_version_suffix,
             run_tests=args.run_tests,
+            dbgsym=not args.no_dbgsym,
             rosdep_command=args.rosdep_command,
             rosdep_sources=tuple(args.rosdep_source),
             cache=args.cache,

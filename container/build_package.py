@@ -24,12 +24,14 @@ import hashlib
 import os
 from pathlib import Path
 import pwd
+import re
 import shlex
 import shutil
 import stat
 import subprocess
 import sys
 import tarfile
+import tempfile
 
 import contract
 from helpers import fill_template
@@ -82,11 +84,11 @@ def main(argv):
         phase(contract.Phase.BUILD)
         stage_root = build(spec, env)
         phase(contract.Phase.PACKAGE)
-        deb = package(spec, stage_root)
+        debs = package(spec, stage_root)
     except StepFailed as e:
         print(f'colcon-deb: {e}', file=sys.stderr, flush=True)
         return e.exit_code
-    hand_over(deb)
+    hand_over(*debs)
     return 0
 
 
@@ -323,7 +325,12 @@ def special_files(folder, names):
 
 
 def package(spec, stage_root):
-    """Turn the staging root into a deb in the output folder."""
+    """
+    Turn the staging root into debs in the output folder.
+
+    The package's deb, and the deb of the debug symbols of its binaries
+    when it has any: the list of their paths, the package's first.
+    """
     prefix_dir = stage_root / spec.prefix.lstrip('/')
     if not prefix_dir.is_dir():
         raise StepFailed(
@@ -333,6 +340,11 @@ def package(spec, stage_root):
     remove_byte_code(stage_root)
     check_placement(stage_root, spec.prefix)
     fix_permissions(stage_root)
+    # a new folder: the build, whose processes are gone, could have left
+    # links in any it knew the name of
+    debug_root = Path(tempfile.mkdtemp(
+        prefix='dbgsym-root-', dir=contract.WORK_FOLDER))
+    build_ids = strip_binaries(stage_root, debug_root)
     elf_files = find_elf_files(stage_root)
     architecture = subprocess.check_output(
         ['dpkg', '--print-architecture'], text=True).strip() \
@@ -356,7 +368,10 @@ def package(spec, stage_root):
     deb = OUT / f'{spec.deb_name}_{version}_{architecture}.deb'
     pack_deb(stage_root, deb, spec.source_date_epoch,
              run=partial(call, meaning=contract.EXIT_PACKAGE))
-    return deb
+    if not build_ids or not spec.dbgsym_name:
+        return [deb]
+    return [deb, package_debug_symbols(
+        spec, debug_root, build_ids, control, architecture)]
 
 
 def remove_prefix_setup_files(prefix_dir):
@@ -474,6 +489,153 @@ def configuration_files(stage_root):
             if stat.S_ISREG(path.lstat().st_mode):
                 found.append('/' + path.relative_to(stage_root).as_posix())
     return sorted(found)
+
+
+def strip_binaries(stage_root, debug_root):
+    """
+    Strip the binaries as dh_strip does; keep their debug information.
+
+    Executables and shared libraries that are not stripped yet: their
+    debug information goes to `debug_root` as the deb of debug symbols
+    holds it (DEBUG_FOLDER/xx/yyyy.debug by build id, compressed), then
+    they are stripped of it and of .comment and .note (shared libraries
+    also of the symbols that linking against them does not need), and
+    name their debug file in a .gnu_debuglink.  Static libraries lose
+    their debug information.  Files already stripped, or without a build
+    id, have no debug file.
+
+    :returns: the build ids of the debug files, sorted
+    """
+    build_ids = set()
+    seen = set()
+    for path in sorted(stage_root.rglob('*')):
+        info = path.lstat()
+        if not stat.S_ISREG(info.st_mode) or \
+                (info.st_dev, info.st_ino) in seen:
+            continue
+        # hard links are the same file: stripped once
+        seen.add((info.st_dev, info.st_ino))
+        if is_static_library(path):
+            call(['strip', '--strip-debug', '--remove-section=.comment',
+                  '--remove-section=.note', '--enable-deterministic-archives',
+                  '-R', '.gnu.lto_*', '-R', '.gnu.debuglto_*',
+                  '-N', '__gnu_lto_slim', '-N', '__gnu_lto_v1', str(path)],
+                 contract.EXIT_PACKAGE)
+            continue
+        if not is_executable_or_shared_object(path):
+            continue
+        debug_file = split_debug_information(path, debug_root)
+        if info.st_mode & 0o111:
+            strip = ['strip']
+        else:
+            # all that a shared library needs is its dynamic symbols
+            strip = ['strip', '--strip-unneeded']
+        call([*strip, '--remove-section=.comment', '--remove-section=.note',
+              str(path)], contract.EXIT_PACKAGE)
+        if debug_file:
+            call(['objcopy', '--add-gnu-debuglink', str(debug_file),
+                  str(path)], contract.EXIT_PACKAGE)
+            build_ids.add(debug_file.parent.name + debug_file.stem)
+    return sorted(build_ids)
+
+
+def is_static_library(path):
+    """Tell a static library (lib*.a, not a debug one *_g.a), as dh does."""
+    if not path.name.startswith('lib') or not path.name.endswith('.a') or \
+            path.name.endswith('_g.a'):
+        return False
+    with path.open('rb') as f:
+        return f.read(8) == b'!<arch>\n'
+
+
+def is_executable_or_shared_object(path):
+    """Tell an ELF executable or shared object by its header, as dh does."""
+    with path.open('rb') as f:
+        header = f.read(18)
+    if len(header) < 18 or header[:4] != b'\x7fELF':
+        return False
+    # e_ident[EI_DATA] says the byte order of e_type: ET_EXEC or ET_DYN
+    order = {1: 'little', 2: 'big'}.get(header[5])
+    return order is not None and \
+        int.from_bytes(header[16:18], order) in (2, 3)
+
+
+def split_debug_information(path, debug_root):
+    """
+    Copy a binary's debug information to its file of the debug symbols.
+
+    As dh_strip's make_debug: only from a binary that is not stripped yet
+    (it has a symbol table) and has a build id, which names the file.
+
+    :returns: the debug file, or None
+    """
+    completed = subprocess.run(
+        ['readelf', '--wide', '--section-headers', '--notes', str(path)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env=dict(os.environ, LC_ALL='C'))
+    if completed.returncode:
+        print(completed.stderr, file=sys.stderr, flush=True)
+        raise StepFailed(
+            f"'readelf' cannot read {path.name}", contract.EXIT_PACKAGE)
+    if not re.search(r'\]\s+\.symtab\s', completed.stdout):
+        return None
+    build_id = re.search(
+        r'Build ID: ([0-9a-f]{2})([0-9a-f]+)$', completed.stdout,
+        re.MULTILINE)
+    if not build_id:
+        print(f'colcon-deb: {path.name} has no build id: its debug '
+              'information is not kept', flush=True)
+        return None
+    debug_file = debug_root / contract.DEBUG_FOLDER.lstrip('/') / \
+        build_id.group(1) / f'{build_id.group(2)}.debug'
+    # the same binary twice (a copy): one debug file
+    if not debug_file.exists():
+        debug_file.parent.mkdir(parents=True, exist_ok=True)
+        call(['objcopy', '--only-keep-debug', '--compress-debug-sections',
+              str(path), str(debug_file)], contract.EXIT_PACKAGE)
+        os.chmod(debug_file, 0o644)
+    return debug_file
+
+
+def package_debug_symbols(spec, debug_root, build_ids, control, architecture):
+    """
+    Pack the deb of the debug symbols, as debhelper makes it.
+
+    Its control is dh_gencontrol's of a dbgsym package: Section debug,
+    Priority optional, the build ids, and a dependency on exactly the
+    version of the package, whose binaries the debug files are of.  It
+    is a .deb with no Package-Type: Debian's tools make it so (Ubuntu's
+    make a .ddeb, for an archive of their own), and the repository of the
+    run serves it next to the package.  Its documentation is the
+    package's, by a link, as dh_strip makes it.
+    """
+    doc = debug_root / contract.DOC_FOLDER.lstrip('/') / spec.dbgsym_name
+    doc.parent.mkdir(parents=True, exist_ok=True)
+    doc.symlink_to(spec.deb_name)
+    fix_permissions(debug_root)
+    version = field(control, 'Version')
+    dbgsym_control = (
+        f'Package: {spec.dbgsym_name}\n'
+        f'Source: {spec.deb_name}\n'
+        f'Version: {version}\n'
+        'Auto-Built-Package: debug-symbols\n'
+        f'Architecture: {architecture}\n'
+        f"Maintainer: {field(control, 'Maintainer')}\n"
+        f'Installed-Size: {installed_size_kib(debug_root)}\n'
+        f'Depends: {spec.deb_name} (= {version})\n'
+        'Section: debug\n'
+        'Priority: optional\n'
+        f'Description: debug symbols for {spec.deb_name}\n'
+        f"Build-Ids: {' '.join(build_ids)}\n")
+    checksums = md5sums(debug_root)
+    debian = debug_root / 'DEBIAN'
+    debian.mkdir()
+    (debian / 'control').write_text(dbgsym_control)
+    (debian / 'md5sums').write_text(checksums)
+    deb = OUT / f'{spec.dbgsym_name}_{version}_{architecture}.deb'
+    pack_deb(debug_root, deb, spec.source_date_epoch,
+             run=partial(call, meaning=contract.EXIT_PACKAGE))
+    return deb
 
 
 def find_elf_files(root):

@@ -97,6 +97,15 @@ CONFIG_FOLDER = '/etc'
 BUILD_USER = 'colcon-deb'
 
 
+# where a deb of debug symbols installs its files, as dh_strip puts them:
+# the debug file of a binary at <2 hex digits of its build id>/<the
+# others>.debug, where gdb looks for it
+DEBUG_FOLDER = '/usr/lib/debug/.build-id'
+# the folder of a deb's documentation: the deb of its debug symbols has a
+# link there, as in Debian
+DOC_FOLDER = '/usr/share/doc'
+
+
 def is_configuration(path):
     """Tell whether an absolute path of a deb's data is configuration."""
     return _is_within(path, CONFIG_FOLDER)
@@ -109,7 +118,23 @@ def is_misplaced(path, prefix, *, folder=False):
     Its files go under the prefix or CONFIG_FOLDER; a folder on the way to
     either (`/opt`) is shared with other debs and is fine.
     """
-    for root in (prefix, CONFIG_FOLDER):
+    return _is_outside(path, (prefix, CONFIG_FOLDER), folder)
+
+
+def is_misplaced_debug_file(path, dbgsym_name, *, folder=False):
+    """
+    Tell whether the deb of debug symbols may not install a path.
+
+    Its files go under DEBUG_FOLDER, and the link to the documentation of
+    the deb whose symbols it holds is `DOC_FOLDER/<its name>`.
+    """
+    return _is_outside(
+        path, (DEBUG_FOLDER, f'{DOC_FOLDER}/{dbgsym_name}'), folder)
+
+
+def _is_outside(path, roots, folder):
+    """Tell whether a path is in none of the roots, nor on the way."""
+    for root in roots:
         if _is_within(path, root) or folder and _is_within(root, path):
             return False
     return True
@@ -240,6 +265,8 @@ class JobSpec(Message):
     workspace_debs: list = field(default_factory=list)
     # the time of every file in the deb: the newest source file's
     source_date_epoch: int = 0
+    # the deb of the debug symbols of its binaries, if it has any
+    dbgsym_name: str = None
 
     NESTED = {'steps': BuildStep}
 

@@ -9,6 +9,7 @@ rosdep key as resolved, a build container produces a real (tiny) deb made
 with dpkg-deb, or fails the way a test scripted it.
 """
 
+from dataclasses import replace
 from pathlib import Path
 import subprocess
 import threading
@@ -34,6 +35,9 @@ FILES = {
     'configuration': ('etc/{name}/{name}.conf', 0o644),
     'setuid': ('opt/ros/noetic/bin/{name}', 0o4755),
 }
+
+# the file of the deb of debug symbols a build with binaries makes
+DEBUG_FILE = 'usr/lib/debug/.build-id/ab/cdef.debug'
 
 
 class FakeEngine:
@@ -105,6 +109,9 @@ class FakeEngine:
             self._make_deb(contract.JobSpec.from_json(
                 spec.environment[contract.JOB_VARIABLE]), folders[Mount.OUT],
                 FILES.get(outcome))
+        if outcome == 'binaries':
+            self._make_debs_with_debug_symbols(contract.JobSpec.from_json(
+                spec.environment[contract.JOB_VARIABLE]), folders[Mount.OUT])
         return OUTCOMES.get(outcome, OUTCOMES['ok'])
 
     def _prepare(self, spec, out):
@@ -121,7 +128,7 @@ class FakeEngine:
         return RunResult(exit_code=0)
 
     @staticmethod
-    def _make_deb(spec, out, file=None):
+    def _make_deb(spec, out, file=None, architecture='all'):
         root = out / 'root'
         (root / 'DEBIAN').mkdir(parents=True)
         if file:
@@ -129,12 +136,27 @@ class FakeEngine:
             path.parent.mkdir(parents=True)
             path.write_text('')
             path.chmod(file[1])
-        control = Deb822(
-            spec.control.replace(contract.ARCHITECTURE_PLACEHOLDER, 'all'))
+        control = Deb822(spec.control.replace(
+            contract.ARCHITECTURE_PLACEHOLDER, architecture))
         (root / 'DEBIAN' / 'control').write_text(control.dump())
         # named as build_package.py names it
         subprocess.run(
             ['dpkg-deb', '--root-owner-group', '--build', str(root),
-             str(out / f"{spec.deb_name}_{control['Version']}_all.deb")],
+             str(out / f"{control['Package']}_{control['Version']}_"
+                       f'{architecture}.deb')],
             check=True, stdout=subprocess.DEVNULL)
         subprocess.run(['rm', '-r', str(root)], check=True)
+
+    @classmethod
+    def _make_debs_with_debug_symbols(cls, spec, out):
+        """Make the debs of a package with a binary, and its debug symbols."""
+        cls._make_deb(
+            spec, out, ('opt/ros/noetic/lib/lib{name}.so', 0o644), 'amd64')
+        version = Deb822(spec.control)['Version']
+        dbgsym = replace(
+            spec, deb_name=spec.dbgsym_name,
+            control=f'Package: {spec.dbgsym_name}\nVersion: {version}\n'
+            f'Architecture: {contract.ARCHITECTURE_PLACEHOLDER}\n'
+            f'Depends: {spec.deb_name} (= {version})\n'
+            'Maintainer: M <m@example.org>\nDescription: debug symbols\n')
+        cls._make_deb(dbgsym, out, (DEBUG_FILE, 0o644), 'amd64')

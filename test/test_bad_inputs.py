@@ -27,9 +27,13 @@ from test_verb_deb import run_colcon
 
 
 def longest_name():
-    """Return the longest package name whose deb file name fits."""
+    """
+    Return the longest package name whose debs' file names fit.
+
+    The deb of its debug symbols has the longer one.
+    """
     return 'p' * (NAME_MAX - len(
-        f'ros-noetic-_1.0.0-0bookworm{time_suffix(0)}_'
+        f'ros-noetic--dbgsym_1.0.0-0bookworm{time_suffix(0)}_'
         f'{LONGEST_ARCHITECTURE}.deb'))
 
 

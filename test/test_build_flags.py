@@ -124,3 +124,92 @@ def test_a_failing_dpkg_buildflags_fails_the_build(source_folder, tmp_path):
         build_package.build_flags({'PATH': f'{tools}:/usr/bin:/bin'}, {})
     assert raised.value.exit_code == build_package.contract.EXIT_BUILD.code
     assert 'dpkg-buildflags' in str(raised.value)
+
+
+needs_a_compiler = pytest.mark.skipif(
+    not all(shutil.which(tool) for tool in ('gcc', 'ar', 'readelf')),
+    reason='needs gcc and binutils')
+
+
+def sections(path):
+    output = subprocess.check_output(
+        ['readelf', '--wide', '--section-headers', str(path)], text=True,
+        env={'LC_ALL': 'C', 'PATH': '/usr/bin:/bin'})
+    return {
+        line.split(']')[1].split()[0] for line in output.splitlines()
+        if line.strip().startswith('[') and ']' in line and
+        line.split(']')[1].split()}
+
+
+def build_id(path):
+    output = subprocess.check_output(
+        ['readelf', '--notes', str(path)], text=True,
+        env={'LC_ALL': 'C', 'PATH': '/usr/bin:/bin'})
+    return output.split('Build ID: ')[1].split()[0]
+
+
+@pytest.fixture
+def binaries(tmp_path):
+    """Stage a library, an executable and a static library, with -g."""
+    source = tmp_path / 'lib.c'
+    source.write_text('int answer(void) { return 42; }\n')
+    main = tmp_path / 'main.c'
+    main.write_text('int main(void) { return 0; }\n')
+    lib = tmp_path / 'stage' / 'opt' / 'ros' / 'noetic' / 'lib'
+    lib.mkdir(parents=True)
+    subprocess.run(
+        ['gcc', '-g', '-O2', '-shared', '-fPIC', '-o',
+         str(lib / 'libgood.so'), str(source)], check=True)
+    subprocess.run(
+        ['gcc', '-g', '-O2', '-o', str(lib / 'tool'), str(main)], check=True)
+    subprocess.run(
+        ['gcc', '-g', '-c', '-o', str(tmp_path / 'lib.o'), str(source)],
+        check=True)
+    subprocess.run(
+        ['ar', 'rcs', str(lib / 'libgood.a'), str(tmp_path / 'lib.o')],
+        check=True)
+    (lib / 'libgood.so').chmod(0o644)
+    # a text file with an execute bit, and a hard link: stripped once
+    (lib / 'script').write_text('#!/bin/sh\n')
+    (lib / 'script').chmod(0o755)
+    (lib / 'tool-again').hardlink_to(lib / 'tool')
+    return tmp_path / 'stage', lib
+
+
+@needs_a_compiler
+def test_binaries_are_stripped_as_dh_strip_does(binaries, tmp_path):
+    stage, lib = binaries
+    ids = {name: build_id(lib / name) for name in ('libgood.so', 'tool')}
+    debug_root = tmp_path / 'dbgsym-root'
+    build_ids = build_package.strip_binaries(stage, debug_root)
+    assert build_ids == sorted(ids.values())
+    for name, id_ in ids.items():
+        binary = sections(lib / name)
+        assert not {'.debug_info', '.symtab', '.comment'} & binary
+        assert '.gnu_debuglink' in binary
+        # the build id stays: gdb finds the debug file by it
+        assert build_id(lib / name) == id_
+        debug_file = debug_root / 'usr/lib/debug/.build-id' / \
+            id_[:2] / f'{id_[2:]}.debug'
+        assert '.debug_info' in sections(debug_file)
+        assert debug_file.stat().st_mode & 0o777 == 0o644
+        # the debug link names that file
+        link = subprocess.check_output(
+            ['readelf', '--string-dump=.gnu_debuglink', str(lib / name)])
+        assert f'{id_[2:]}.debug'.encode() in link
+    # the static library keeps its symbols, not its debug information
+    subprocess.run(
+        ['ar', 'x', str(lib / 'libgood.a')], cwd=tmp_path, check=True)
+    member = sections(tmp_path / 'lib.o')
+    assert '.symtab' in member and '.debug_info' not in member
+    # the hard link is the same file
+    assert (lib / 'tool-again').stat().st_ino == (lib / 'tool').stat().st_ino
+    assert (lib / 'script').read_text() == '#!/bin/sh\n'
+
+
+@needs_a_compiler
+def test_stripped_binaries_have_no_debug_files(binaries, tmp_path):
+    stage, lib = binaries
+    subprocess.run(['strip', str(lib / 'tool')], check=True)
+    build_ids = build_package.strip_binaries(stage, tmp_path / 'root')
+    assert build_ids == [build_id(lib / 'libgood.so')]

@@ -14,7 +14,7 @@ import shutil
 import tarfile
 
 from colcon_deb.debian.built_deb import check_data
-from colcon_deb.debian.built_deb import take_built_deb
+from colcon_deb.debian.built_deb import take_built_debs
 from colcon_deb.debian.built_deb import UnexpectedOutput
 import pytest
 from test_repository import build_deb
@@ -23,14 +23,23 @@ pytestmark = pytest.mark.skipif(
     not shutil.which('dpkg-deb'), reason='needs dpkg-deb')
 
 PACKAGE = 'ros-noetic-good'
+DBGSYM = 'ros-noetic-good-dbgsym'
 VERSION = '1.0.0-0bookworm'
 NAME = f'{PACKAGE}_{VERSION}_amd64.deb'
+DBGSYM_NAME = f'{DBGSYM}_{VERSION}_amd64.deb'
+
+
+def take_all(folder):
+    return take_built_debs(
+        folder, package=PACKAGE, version=VERSION,
+        architectures=('amd64', 'all'), dbgsym=DBGSYM)
 
 
 def take(folder):
-    return take_built_deb(
-        folder, package=PACKAGE, version=VERSION,
-        architectures=('amd64', 'all'))
+    """Take the package's deb, which has no debug symbols."""
+    debs = take_all(folder)
+    assert len(debs) == 1
+    return debs[0]
 
 
 @pytest.fixture
@@ -75,6 +84,57 @@ def test_a_deb_that_is_not_the_planned_one_fails_the_package(
     shutil.move(deb, out / NAME)
     with pytest.raises(UnexpectedOutput, match=found):
         take(out)
+
+
+def test_the_deb_of_its_debug_symbols_is_taken_too(out, good_deb, tmp_path):
+    shutil.move(good_deb, out / NAME)
+    dbgsym = build_deb(tmp_path, DBGSYM, VERSION, architecture='amd64')
+    shutil.move(dbgsym, out / DBGSYM_NAME)
+    # the package's first: it is published first
+    assert take_all(out) == [out / NAME, out / DBGSYM_NAME]
+
+
+def test_debug_symbols_without_the_package_fail_it(out, tmp_path):
+    dbgsym = build_deb(tmp_path, DBGSYM, VERSION, architecture='amd64')
+    shutil.move(dbgsym, out / DBGSYM_NAME)
+    with pytest.raises(UnexpectedOutput, match='its build left no deb'):
+        take_all(out)
+
+
+def test_debug_symbols_of_another_architecture_fail_the_package(
+        out, tmp_path):
+    """An architecture-independent package has no binaries to debug."""
+    deb = build_deb(tmp_path, PACKAGE, VERSION, architecture='all')
+    shutil.move(deb, out / f'{PACKAGE}_{VERSION}_all.deb')
+    dbgsym = build_deb(tmp_path, DBGSYM, VERSION, architecture='amd64')
+    shutil.move(dbgsym, out / DBGSYM_NAME)
+    with pytest.raises(
+            UnexpectedOutput, match='left debs of several architectures'):
+        take_all(out)
+    # and none of architecture all
+    (out / DBGSYM_NAME).rename(out / f'{DBGSYM}_{VERSION}_all.deb')
+    with pytest.raises(UnexpectedOutput, match='unexpected files'):
+        take_all(out)
+
+
+def test_debs_of_two_architectures_fail_the_package(out, good_deb, tmp_path):
+    shutil.move(good_deb, out / NAME)
+    deb = build_deb(tmp_path, PACKAGE, VERSION, architecture='all')
+    shutil.move(deb, out / f'{PACKAGE}_{VERSION}_all.deb')
+    with pytest.raises(
+            UnexpectedOutput, match='left debs of several architectures'):
+        take_all(out)
+
+
+def test_debug_symbols_that_are_not_the_planned_ones_fail_the_package(
+        out, good_deb, tmp_path):
+    shutil.move(good_deb, out / NAME)
+    other = build_deb(
+        tmp_path, 'ros-noetic-victim', VERSION, architecture='amd64')
+    shutil.move(other, out / DBGSYM_NAME)
+    with pytest.raises(
+            UnexpectedOutput, match='Package ros-noetic-victim'):
+        take_all(out)
 
 
 def test_a_symlink_is_not_followed(out, good_deb):
@@ -204,6 +264,45 @@ def test_what_a_built_deb_may_not_hold_fails_the_package(
     assert message.startswith(f"its deb '{NAME}' has ")
     assert found in message
     assert '\n' not in message
+
+
+def test_a_deb_of_debug_symbols_may_hold_debug_files_only(tmp_path):
+    def debug_files():
+        """Return what build_package.py packs: a debug file and a link."""
+        return [
+            *({'name': f'./{folder}', 'type': tarfile.DIRTYPE, 'mode': 0o755}
+              for folder in (
+                'usr', 'usr/lib', 'usr/lib/debug', 'usr/lib/debug/.build-id',
+                'usr/lib/debug/.build-id/ab', 'usr/share', 'usr/share/doc')),
+            {'name': './usr/lib/debug/.build-id/ab/cdef.debug',
+             'mode': 0o644},
+            {'name': f'./usr/share/doc/{DBGSYM}', 'type': tarfile.SYMTYPE,
+             'linkname': PACKAGE, 'mode': 0o777}]
+    deb = hand_made_deb(tmp_path / DBGSYM_NAME, *debug_files())
+    assert check_data(deb, PREFIX, dbgsym=DBGSYM) == []
+    # but not in the deb of the package
+    with pytest.raises(UnexpectedOutput, match=(
+            f'files outside {PREFIX} and /etc: /usr, ')):
+        check_data(deb, PREFIX)
+    for member, found in [
+            ({'name': './opt/ros/noetic/lib/libgood.so', 'mode': 0o644},
+             '/opt/ros/noetic/lib/libgood.so'),
+            ({'name': './etc/good.conf', 'mode': 0o644}, '/etc/good.conf'),
+            ({'name': './usr/lib/debug/other.debug', 'mode': 0o644},
+             '/usr/lib/debug/other.debug'),
+            ({'name': './usr/share/doc/ros-noetic-good', 'mode': 0o644},
+             '/usr/share/doc/ros-noetic-good'),
+            ({'name': './usr/lib/debug/.build-id/ab/cd.debug',
+              'mode': 0o4755}, 'set-user-ID')]:
+        deb = hand_made_deb(tmp_path / DBGSYM_NAME, *debug_files(), member)
+        with pytest.raises(UnexpectedOutput) as raised:
+            check_data(deb, PREFIX, dbgsym=DBGSYM)
+        message = str(raised.value)
+        assert found in message
+        if 'set-user-ID' not in found:
+            assert message.startswith(
+                f"its deb '{DBGSYM_NAME}' has files outside "
+                f'/usr/lib/debug/.build-id and /usr/share/doc/{DBGSYM}: ')
 
 
 def test_a_deb_packed_by_the_container_passes(tmp_path):

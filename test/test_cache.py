@@ -126,7 +126,10 @@ def test_debs_are_reproducible(docker_engine, chain):
             chain, '--cache', 'none', '--deb-base', deb_base,
             '--parallel-workers', '2')
     first = sorted((chain / 'first').glob('*.deb'))
-    assert len(first) == len(PACKAGES) + 1
+    # each has binaries: its deb and its debug symbols', and the prefix's
+    assert len(first) == 2 * len(PACKAGES) + 1
+    assert len([deb for deb in first if '-dbgsym_' in deb.name]) == \
+        len(PACKAGES)
     for deb in first:
         subprocess.run(
             ['cmp', str(deb), str(chain / 'second' / deb.name)], check=True)

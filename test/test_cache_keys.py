@@ -287,10 +287,14 @@ def stored(tmp_path):
     key = CacheKey(
         package='core', version='1.0.0', source='s', configuration='c',
         resolution='r')
-    deb = tmp_path / 'core.deb'
-    deb.write_bytes(b'a deb')
-    cache.store(key, deb)
-    assert cache.lookup(key) is not None
+    debs = [tmp_path / 'core.deb', tmp_path / 'core-dbgsym.deb']
+    for deb in debs:
+        deb.write_bytes(f'the deb {deb.name}'.encode())
+    cache.store(key, debs)
+    found = cache.lookup(key)
+    # both debs, in the order stored
+    assert [deb.read_bytes() for deb in found] == [
+        b'the deb core.deb', b'the deb core-dbgsym.deb']
     return cache, key, cache.folder / 'core' / f'{key.full}.json'
 
 
@@ -300,9 +304,35 @@ def stored(tmp_path):
 def test_a_broken_cache_entry_is_a_miss(stored, broken):
     cache, key, entry_path = stored
     entry = json.loads(entry_path.read_text())
-    entry.update(broken)
-    entry = {k: v for k, v in entry.items() if v is not None}
+    deb = entry['debs'][1]
+    deb.update(broken)
+    entry['debs'][1] = {k: v for k, v in deb.items() if v is not None}
     entry_path.write_text(json.dumps(entry))
+    assert cache.lookup(key) is None
+
+
+@pytest.mark.parametrize('debs', [[], None, 'core.deb', ['core.deb']])
+def test_an_entry_without_debs_is_a_miss(stored, debs):
+    cache, key, entry_path = stored
+    entry = json.loads(entry_path.read_text())
+    entry['debs'] = debs
+    entry_path.write_text(json.dumps(entry))
+    assert cache.lookup(key) is None
+
+
+def test_an_entry_of_the_older_format_is_a_miss(stored):
+    """It named one deb; builds now make the one of debug symbols too."""
+    cache, key, entry_path = stored
+    entry = json.loads(entry_path.read_text())
+    first = entry.pop('debs')[0]
+    entry.update(format=1, deb=first['deb'], sha256=first['sha256'])
+    entry_path.write_text(json.dumps(entry))
+    assert cache.lookup(key) is None
+
+
+def test_a_corrupt_deb_of_debug_symbols_is_a_miss(stored):
+    cache, key, entry_path = stored
+    cache.lookup(key)[1].write_bytes(b'changed')
     assert cache.lookup(key) is None
 
 
@@ -312,6 +342,7 @@ def test_a_cache_entry_cannot_name_a_file_outside_its_folder(
     outside = tmp_path / 'outside.deb'
     outside.write_bytes(b'not the cache')
     entry = json.loads(entry_path.read_text())
-    entry.update(deb='../../outside.deb', sha256=file_sha256(outside))
+    entry['debs'][0].update(
+        deb='../../outside.deb', sha256=file_sha256(outside))
     entry_path.write_text(json.dumps(entry))
     assert cache.lookup(key) is None

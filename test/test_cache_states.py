@@ -113,7 +113,7 @@ def test_hits_and_misses(plan, tmp_path, engines):
     deb = tmp_path / 'some.deb'
     deb.write_bytes(b'a deb')
     for key, _ in keys.values():
-        cache.store(key, deb)
+        cache.store(key, [deb])
     assert cache_states(plan, settings(), options(plan), cache) == {
         'core': 'hit', 'app': 'hit'}
 
@@ -132,8 +132,8 @@ def test_corrupt_cached_deb(plan, tmp_path, engines):
     deb = tmp_path / 'some.deb'
     deb.write_bytes(b'a deb')
     key = keys['core'][0]
-    cache.store(key, deb)
-    cache.lookup(key).write_bytes(b'changed')
+    cache.store(key, [deb])
+    cache.lookup(key)[0].write_bytes(b'changed')
     states = cache_states(plan, settings(), options(plan), cache)
     assert states['core'] == 'miss: cached deb missing or corrupt'
     assert states['app'] == 'miss: never built'

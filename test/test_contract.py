@@ -41,7 +41,7 @@ def test_job_spec_round_trip():
     text = spec.to_json()
     assert json.loads(text)['steps'][1] == {
         'argv': ['make', 'install'], 'env': {'DESTDIR': '/stage'},
-        'cwd': '/b'}
+        'cwd': '/b', 'build_flags': False}
     read = JobSpec.from_json(text)
     assert read == spec
     assert all(isinstance(step, BuildStep) for step in read.steps)
@@ -109,7 +109,7 @@ def test_unknown_field_lists_the_known_ones():
         JobSpec.from_dict(data)
     assert str(e.value).startswith('JobSpec: ')
     assert 'extra' in str(e.value)
-    assert '(fields: control, deb_name, install,' in str(e.value)
+    assert '(fields: control, dbgsym_name, deb_name, install,' in str(e.value)
 
 
 @pytest.mark.parametrize('text', ['[]', '"spec"', 'null', '3'])

@@ -7,6 +7,7 @@ import subprocess
 from colcon_deb.debian.names import check_deb_file_name
 from colcon_deb.debian.names import check_deb_name
 from colcon_deb.debian.names import check_deb_version
+from colcon_deb.debian.names import dbgsym_name
 from colcon_deb.debian.names import deb_name
 from colcon_deb.debian.names import deb_version
 from colcon_deb.debian.names import LONGEST_ARCHITECTURE
@@ -37,6 +38,10 @@ def test_deb_name_keeps_dashes_and_digits():
 def test_deb_name_rejects_what_debian_would():
     with pytest.raises(ValueError, match="contains ' '"):
         deb_name('humble', 'my pkg')
+
+
+def test_dbgsym_name():
+    assert dbgsym_name('ros-humble-my-pkg') == 'ros-humble-my-pkg-dbgsym'
 
 
 def test_deb_version():

@@ -38,16 +38,17 @@ import pytest
 
 PACKAGES = ('calc_core', 'calc_plain', 'calc_cli', 'calc_py')
 CORE_DEB = 'ros-humble-calc-core_1.0.0-0jammy_amd64.deb'
+CORE_DBGSYM = 'ros-humble-calc-core-dbgsym_1.0.0-0jammy_amd64.deb'
 
 
 def run_events():
     """
     Yield (time, event data, job name) of a run of four packages.
 
-    calc_core is built on worker 1 (101 to 151); calc_plain reuses a cached
-    deb on worker 2 (101 to 103); calc_cli times out once, then fails to
-    build on worker 1 (152 to 175); calc_py is skipped since it depends on
-    calc_cli.  The run started at 90.
+    calc_core is built on worker 1 (101 to 151), with debug symbols;
+    calc_plain reuses a cached deb on worker 2 (101 to 103); calc_cli times
+    out once, then fails to build on worker 1 (152 to 175); calc_py is
+    skipped since it depends on calc_cli.  The run started at 90.
     """
     for name, start in zip(RUN_PHASES, (90.0, 95.0, 97.0, 100.0)):
         yield 100, RunPhase(name, start), None
@@ -71,6 +72,9 @@ def run_events():
     yield 150, JobProgress('calc_core', 'publish'), 'calc_core'
     yield 150, DebPublished(
         'calc_core', f'/ws/deb/{CORE_DEB}', 2_500_000), 'calc_core'
+    yield 150, DebPublished(
+        'calc_core', f'/ws/deb/{CORE_DBGSYM}', 1_000_000,
+        debug_symbols=True), 'calc_core'
     yield 151, JobEnded('calc_core', 0), 'calc_core'
     yield 152, JobStarted('calc_cli'), 'calc_cli'
     yield 152, JobProgress('calc_cli', 'dependencies'), 'calc_cli'
@@ -154,7 +158,7 @@ def test_metrics_block(tmp_path, capsys):
         '  packages: 4 (1 built, 1 cached, 1 failed, 1 skipped)',
         '  package time: 25.0s on average, slowest calc_core (50.0s)',
         '  cache hits: 1 of 3 (33%)',
-        '  published debs: 2.5 MB',
+        '  published debs: 3.5 MB, of which debug symbols 1.0 MB',
         '  retries: 1',
         '  failures: 1 (calc_cli)',
     ]
@@ -202,8 +206,10 @@ def test_report_phases_add_up_to_no_more_than_the_wall_time(report):
 def test_report_debs_retries_and_errors(report):
     """What each package published, why it was retried, why it failed."""
     core, plain, cli, py = report['packages']
-    assert core['deb'] == CORE_DEB and core['size'] == 2_500_000
-    assert core['debs'] == [{'file': CORE_DEB, 'size': 2_500_000}]
+    assert core['deb'] == CORE_DEB and core['size'] == 3_500_000
+    assert core['debs'] == [
+        {'file': CORE_DEB, 'size': 2_500_000, 'debug_symbols': False},
+        {'file': CORE_DBGSYM, 'size': 1_000_000, 'debug_symbols': True}]
     assert core['worker'] == 1 and plain['worker'] == 2
     assert core['error'] is None
     assert core['retries'] == {'count': 0, 'reasons': []}
@@ -225,7 +231,7 @@ def test_report_run_totals_and_configuration(report):
     assert report['totals'] == {
         'packages': 4, 'done': 4, 'succeeded': 1, 'cached': 1, 'failed': 1,
         'skipped': 1, 'running': 0, 'queued': 0, 'retries': 1,
-        'deb_bytes': 2_501_000}
+        'deb_bytes': 3_501_000, 'debug_symbol_bytes': 1_000_000}
     assert report['configuration'] == {
         'ros_distro': 'humble', 'base_image': None, 'install_prefix': None,
         'deb_revision': 2, 'parallel_workers': 2, 'retries': 1,
@@ -406,7 +412,7 @@ def test_junit_failure_skip_and_cache(junit):
     core = cases['calc_core']
     assert list(core.iter('failure')) == [] and core.find('system-out') is None
     properties = {p.get('name'): p.get('value') for p in core.iter('property')}
-    assert properties == {'deb': CORE_DEB, 'size': '2500000'}
+    assert properties == {'deb': CORE_DEB, 'size': '3500000'}
 
 
 def test_junit_for_a_run_that_ended_early(tmp_path):

@@ -55,11 +55,11 @@ def decorator(folder, *dependencies, name=None, build_type='ros.cmake',
 
 
 def plan_of(decorators, *, ros_distro='humble', revision=0,
-            with_tests=False, selected_only=True):
+            with_tests=False, selected_only=True, dbgsym=True):
     return make_plan(
         decorators, ros_distro=ros_distro, prefix=f'/opt/ros/{ros_distro}',
         revision=revision, with_tests=with_tests,
-        selected_only=selected_only)
+        selected_only=selected_only, dbgsym=dbgsym)
 
 
 @pytest.fixture
@@ -222,9 +222,13 @@ def test_make_plan_invalid_deb_name_is_a_plan_error(tmp_path):
         plan_of([decorator(folder, name='pkg@2')])
 
 
+# the longest package name whose debs' file names fit, the longer one being
+# ros-humble-<name>-dbgsym_1.0.0-0<8 letters>.YYYYMMDD.HHMMSS_<10 letters>.deb
+LONGEST_NAME = 'p' * (NAME_MAX - 65)
+
+
 def test_a_deb_file_name_too_long_is_a_plan_error(tmp_path):
-    # ros-humble-<name>_1.0.0-0<8 letters>.YYYYMMDD.HHMMSS_<10 letters>.deb
-    longest = 'p' * (NAME_MAX - 58)
+    longest = LONGEST_NAME
     plan_of([decorator(write_package(tmp_path, longest))])
     with pytest.raises(PlanError, match=(
             f"^package '{longest}p': its deb file name would be up to "
@@ -239,7 +243,7 @@ def test_a_deb_file_name_too_long_is_a_plan_error(tmp_path):
 
 def test_the_version_of_the_target_codename_is_checked(tmp_path):
     """An image's codename may be longer than the plan thought."""
-    longest = 'p' * (NAME_MAX - 58)
+    longest = LONGEST_NAME
     plan = plan_of([decorator(write_package(tmp_path, longest))])
     planned = plan.packages[0]
     assert plan.version(planned, 'bookworm', time_suffix(0)) == \
@@ -274,12 +278,24 @@ def test_format_plan_without_cache_states(diamond):
     assert lines[0] == (
         '5 packages in 3 levels, ROS distro humble, prefix /opt/ros/humble:')
     assert lines[1] == (
-        '  level 0  core     ros-humble-core 1.2.0-0jammy  depends on: -')
+        '  level 0  core     ros-humble-core 1.2.0-0jammy '
+        '(+ ros-humble-core-dbgsym)  depends on: -')
     assert lines[4] == (
-        '  level 2  cli      ros-humble-cli 1.0.0-0jammy  '
-        'depends on: core, headers, plain')
-    assert len(lines) == 7
+        '  level 2  cli      ros-humble-cli 1.0.0-0jammy '
+        '(+ ros-humble-cli-dbgsym)  depends on: core, headers, plain')
+    assert len(lines) == 8
+    assert lines[-2] == (
+        '(+ ...-dbgsym: the deb of its debug symbols, made when it has '
+        'binaries)')
     assert lines[-1] == '(cache state unknown: Docker cannot be reached)'
+
+
+def test_format_plan_without_debug_symbols(diamond):
+    lines = format_plan(plan_of(diamond, dbgsym=False), 'jammy')
+    assert lines[1] == (
+        '  level 0  core     ros-humble-core 1.2.0-0jammy  depends on: -')
+    assert len(lines) == 7
+    assert not any('dbgsym' in line for line in lines)
 
 
 def test_format_plan_with_cache_states(diamond):
@@ -287,8 +303,9 @@ def test_format_plan_with_cache_states(diamond):
     states = {p.name: 'hit' for p in plan.packages}
     states['cli'] = 'miss: source changed'
     lines = format_plan(plan, 'noble', states)
-    assert len(lines) == 6
-    assert lines[1].endswith('1.2.0-0noble  depends on: -  cache hit')
+    assert len(lines) == 7
+    assert lines[1].endswith(
+        '1.2.0-0noble (+ ros-humble-core-dbgsym)  depends on: -  cache hit')
     assert lines[4].endswith('headers, plain  cache miss: source changed')
     assert not any('cache state unknown' in line for line in lines)
 
@@ -322,6 +339,28 @@ def test_packages_that_become_the_same_deb_are_refused(tmp_path):
     assert str(e.value) == (
         "packages 'my-pkg' and 'my_pkg' would both become the deb "
         "'ros-humble-my-pkg': rename one of them")
+
+
+def test_a_package_named_as_debug_symbols_is_refused(tmp_path):
+    debs = [
+        decorator(write_package(tmp_path / 'a', 'my_pkg_dbgsym')),
+        decorator(write_package(tmp_path / 'b', 'my_pkg'))]
+    with pytest.raises(PlanError) as e:
+        plan_of(debs)
+    assert str(e.value) == (
+        "package 'my_pkg_dbgsym' would become the deb "
+        "'ros-humble-my-pkg-dbgsym' of the debug symbols of 'my_pkg': "
+        'rename it, or pass --no-dbgsym')
+    # without debug symbols published there is no clash
+    plan = plan_of(debs, dbgsym=False)
+    assert [p.deb_name for p in plan.packages] == [
+        'ros-humble-my-pkg-dbgsym', 'ros-humble-my-pkg']
+
+
+def test_the_deb_of_the_debug_symbols_is_planned(diamond):
+    plan = plan_of(diamond)
+    assert plan.dbgsym
+    assert plan.packages[0].dbgsym_name == 'ros-humble-core-dbgsym'
 
 
 def key(name, source='s'):

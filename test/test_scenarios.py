@@ -8,6 +8,7 @@ The real engine is exercised by test_faults.py; here the verb, the task,
 colcon's executors and the repository run for real around a FakeEngine.
 """
 
+import json
 from pathlib import Path
 
 from colcon_core.command import main as colcon_main
@@ -203,3 +204,51 @@ def test_configuration_files_are_warned_about_and_in_the_summary(
     assert 'Configuration of lone, outside the prefix: /etc/lone/lone.conf' \
         in captured.out.splitlines()
     assert 'lone' in published(diamond)
+
+
+def test_debug_symbols_are_published_and_cached(
+        diamond, monkeypatch, capsys, tmp_path):
+    """A package with binaries: its deb and its dbgsym deb, both kept."""
+    monkeypatch.setenv('XDG_CACHE_HOME', str(tmp_path / 'cache'))
+    engine = FakeEngine({'base': ['binaries']})
+    assert colcon_deb(monkeypatch, engine) == 0
+    assert published(diamond) == {
+        'base', 'base-dbgsym', 'left', 'lone', 'right', 'top'}
+    output = capsys.readouterr().out
+    assert ', of which debug symbols 0.0 MB' in output
+    report = json.loads(
+        (tmp_path / 'log' / 'latest_deb' / 'report.json').read_text())
+    base = next(p for p in report['packages'] if p['name'] == 'base')
+    assert [(deb['file'].split('_')[0], deb['debug_symbols'])
+            for deb in base['debs']] == [
+        ('ros-noetic-base', False), ('ros-noetic-base-dbgsym', True)]
+    assert base['deb'].startswith('ros-noetic-base_')
+    assert report['totals']['packages'] == 5
+    assert 0 < report['totals']['debug_symbol_bytes'] < \
+        report['totals']['deb_bytes']
+
+    # from the cache, both again; --no-dbgsym builds nothing again either
+    for name in ('ros-noetic-base', 'ros-noetic-base-dbgsym'):
+        deb, = (diamond / 'deb').glob(f'{name}_*.deb')
+        deb.unlink()
+    assert colcon_deb(monkeypatch, engine, '--no-dbgsym') == 0
+    assert engine.builds.count('base') == 1
+    assert 'base-dbgsym' not in published(diamond)
+    assert colcon_deb(monkeypatch, engine) == 0
+    assert engine.builds.count('base') == 1
+    assert 'base-dbgsym' in published(diamond)
+
+
+def test_the_dbgsym_deb_may_install_only_debug_files(
+        diamond, monkeypatch, capsys):
+    """A dbgsym deb that installs into the prefix is refused."""
+    monkeypatch.setattr(
+        'fake_engine.DEBUG_FILE', 'opt/ros/noetic/lib/libbase.so')
+    engine = FakeEngine({'base': ['binaries']})
+    assert colcon_deb(monkeypatch, engine, '--continue-on-error') != 0
+    output = capsys.readouterr().out
+    assert "Failed base: its deb 'ros-noetic-base-dbgsym_" in output
+    assert 'has files outside /usr/lib/debug/.build-id and ' \
+        '/usr/share/doc/ros-noetic-base-dbgsym: /opt, ' in output
+    assert '/opt/ros/noetic/lib/libbase.so\n' in output
+    assert 'base' not in published(diamond)

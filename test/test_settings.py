@@ -16,6 +16,7 @@ def options(**changes):
         'ros_distro': 'humble', 'install_prefix': None, 'base_image': None,
         'deb_base': 'deb', 'deb_revision': None,
         'deb_version_suffix': 'source-time', 'run_tests': False,
+        'no_dbgsym': False,
         'rosdep_command': 'rosdep', 'rosdep_source': [],
         'cache': 'conservative', 'cache_dir': None, 'docker_host': [],
         'continue_on_error': False, 'package_timeout': None,
@@ -38,6 +39,7 @@ def test_defaults(tmp_path, monkeypatch):
     assert settings.min_free_space == 2 << 30
     assert settings.rosdep_sources == ()
     assert settings.docker_hosts == ()
+    assert settings.dbgsym
     # None from argparse: what mixins and defaults files may set
     assert settings.revision == 0
     assert settings.retries == 0
@@ -53,7 +55,7 @@ def test_given_values(tmp_path):
         ros_distro='jazzy', install_prefix='/opt/mine',
         base_image='debian:bookworm', deb_base=str(tmp_path / 'out'),
         deb_revision=2, deb_version_suffix='none', run_tests=True,
-        rosdep_command='agirosdep',
+        no_dbgsym=True, rosdep_command='agirosdep',
         rosdep_source=[str(rules)], cache='aggressive',
         cache_dir=str(tmp_path / 'shared'),
         docker_host=['ssh://build1=8', 'tcp://build2:2376'],
@@ -63,7 +65,7 @@ def test_given_values(tmp_path):
     assert settings == Settings(
         ros_distro='jazzy', prefix='/opt/mine', base_image='debian:bookworm',
         deb_base=tmp_path / 'out', revision=2, version_suffix='none',
-        run_tests=True,
+        run_tests=True, dbgsym=False,
         rosdep_command='agirosdep', rosdep_sources=(str(rules),),
         cache='aggressive', cache_dir=tmp_path / 'shared',
         docker_hosts=('ssh://build1=8', 'tcp://build2:2376'),

@@ -48,12 +48,13 @@ def store_and_look_up(folder, worker, failures):
                 deb = work / 'built.deb'
                 deb.write_bytes(
                     f'{stored.full} by {worker} in {round_}'.encode() * 100)
-                cache.store(stored, deb)
+                cache.store(stored, [deb])
                 stored_before[stored.full] = stored
             # an entry once stored is never lost, nor broken by others
             for looked_up in stored_before.values():
                 found = cache.lookup(looked_up)
                 assert found is not None, f'a miss of {looked_up.package}'
+                found, = found
                 # what a run then publishes: a deb of that key
                 assert found.read_bytes().startswith(
                     looked_up.full.encode()), f'{found} is not of its key'

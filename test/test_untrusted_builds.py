@@ -140,7 +140,8 @@ def test_only_the_planned_debs_are_published(built):
     workspace, completed = built
     repository = workspace / 'deb'
     assert set(published(repository)) == {
-        'ros-noetic-honest', 'ros-noetic-hostile', 'ros-noetic-ros-workspace'}
+        'ros-noetic-honest', 'ros-noetic-hostile', 'ros-noetic-hostile-dbgsym',
+        'ros-noetic-ros-workspace'}
     assert not [
         path for path in repository.rglob('*')
         if 'libc-bin' in path.name or 'stolen' in path.name]

@@ -14,11 +14,14 @@ import shlex
 import subprocess
 import time
 
+from debian.deb822 import Deb822
 from debian.deb822 import Packages
 from debian.deb822 import Release
 from docker_helpers import check_workspace_debs_work
 from docker_helpers import colcon_deb
 from docker_helpers import copy_workspace
+from docker_helpers import INSTALL_FROM_REPOSITORY
+from docker_helpers import run_in_clean_container
 import pytest
 
 pytestmark = pytest.mark.docker
@@ -28,6 +31,8 @@ pytestmark = pytest.mark.docker
 DEBS = {
     'calc_core', 'calc_headers', 'calc_plain', 'calc_cli', 'calc_py',
     'calc_catkin', 'calc_catkin_user'}
+# those with binaries, which get a deb of their debug symbols
+WITH_BINARIES = {'calc_core', 'calc_plain', 'calc_cli', 'calc_catkin'}
 
 
 @pytest.fixture(scope='module')
@@ -45,7 +50,10 @@ def deb_files(repository):
 def test_one_deb_per_package_and_an_index(built):
     workspace, repository, output = built
     names = {f"ros-noetic-{n.replace('_', '-')}" for n in DEBS}
-    assert set(deb_files(repository)) == names | {'ros-noetic-ros-workspace'}
+    debug_symbols = {
+        f"ros-noetic-{n.replace('_', '-')}-dbgsym" for n in WITH_BINARIES}
+    assert set(deb_files(repository)) == \
+        names | debug_symbols | {'ros-noetic-ros-workspace'}
     with (repository / 'Packages').open() as f:
         indexed = {
             p['Package']: p
@@ -152,7 +160,7 @@ def test_binaries_get_the_flags_of_the_distribution(built, tmp_path):
            'stdout_stderr.log').read_text()
     cxxflags = next(
         shlex.split(line)[2] for line in log.splitlines()
-        if line.startswith('+ export CXXFLAGS=')).split()
+        if line.startswith('+ export CXXFLAGS=')).partition('=')[2].split()
     for flag in (
             '-g', '-O2', '-fstack-protector-strong', '-DNDEBUG',
             '-D_FORTIFY_SOURCE=2'):
@@ -174,9 +182,103 @@ def test_binaries_get_the_flags_of_the_distribution(built, tmp_path):
         assert flag in producer[0].split()
 
 
+def build_id(binary):
+    return readelf('--notes', str(binary)).split('Build ID: ')[1].split()[0]
+
+
 def debug_file(repository, deb_name, binary, tmp_path):
-    """Return where the debug information of a binary of a deb is."""
-    return binary
+    """Return the debug file of a binary, from the deb of its symbols."""
+    root = extract(
+        deb_files(repository)[f'{deb_name}-dbgsym'], tmp_path / 'dbgsym')
+    id_ = build_id(binary)
+    return root / 'usr/lib/debug/.build-id' / id_[:2] / f'{id_[2:]}.debug'
+
+
+def test_binaries_are_stripped_into_debs_of_debug_symbols(built, tmp_path):
+    """As dh_strip makes them: by build id, linked, a dependency."""
+    _, repository, _ = built
+    debs = deb_files(repository)
+    for name in WITH_BINARIES:
+        deb = f"ros-noetic-{name.replace('_', '-')}"
+        dbgsym = debs[f'{deb}-dbgsym']
+        control = Deb822(subprocess.check_output(
+            ['dpkg-deb', '--field', str(dbgsym)], text=True))
+        version = subprocess.check_output(
+            ['dpkg-deb', '--field', str(debs[deb]), 'Version'],
+            text=True).strip()
+        assert control['Version'] == version
+        assert control['Depends'] == f'{deb} (= {version})'
+        assert control['Section'] == 'debug'
+        assert control['Priority'] == 'optional'
+        assert control['Auto-Built-Package'] == 'debug-symbols'
+        assert control['Architecture'] == subprocess.check_output(
+            ['dpkg-deb', '--field', str(debs[deb]), 'Architecture'],
+            text=True).strip()
+        assert 'Package-Type' not in control
+        members = deb_members(dbgsym)
+        assert f'./usr/share/doc/{deb}-dbgsym' in members
+        debug_files = {
+            member for member in members if member.endswith('.debug')}
+        build_ids = {
+            member.split('/')[-2] + member.split('/')[-1][:-len('.debug')]
+            for member in debug_files}
+        assert control['Build-Ids'].split() == sorted(build_ids)
+        assert all(
+            member.startswith('./usr/lib/debug/.build-id/')
+            for member in debug_files)
+        # every binary of the deb is stripped and has its debug file
+        root = extract(debs[deb], tmp_path / deb)
+        binaries = [
+            path for path in root.rglob('*')
+            if path.is_file() and not path.is_symlink() and
+            path.read_bytes()[:4] == b'\x7fELF']
+        assert binaries
+        for binary in binaries:
+            headers = readelf('--section-headers', str(binary))
+            assert '.debug_info' not in headers
+            assert '.symtab' not in headers
+            assert '.gnu_debuglink' in headers
+            assert build_id(binary) in build_ids
+    # no binaries, no debug symbols
+    for name in DEBS - WITH_BINARIES:
+        assert f"ros-noetic-{name.replace('_', '-')}-dbgsym" not in debs
+
+
+def test_gdb_finds_the_debug_symbols_by_build_id(built, docker_engine):
+    """
+    Installed next to the package from the repository.
+
+    The library's debug link names a file in no folder gdb looks in but
+    the one of build ids.
+    """
+    _, repository, _ = built
+    library = '/opt/ros/noetic/lib/libcalc_core.so'
+    script = INSTALL_FROM_REPOSITORY + f"""
+apt-get install -y -q --no-install-recommends ros-noetic-calc-cli gdb \
+  elfutils
+gdb -batch -ex 'info line calc_core::answer' {library} 2>&1 | \
+  sed 's/^/without: /'
+apt-get install -y -q --no-install-recommends ros-noetic-calc-core-dbgsym
+gdb -batch -ex 'info line calc_core::answer' {library} 2>&1 | \
+  sed 's/^/with: /'
+eu-unstrip --list-only --executable {library} | sed 's/^/found: /'
+"""
+    rc, output = run_in_clean_container(docker_engine, repository, script)
+    assert rc == 0, output[-4000:]
+    lines = output.splitlines()
+    without = [line for line in lines if line.startswith('without: ')]
+    with_ = [line for line in lines if line.startswith('with: ')]
+    found = [line for line in lines if line.startswith('found: ')]
+    shown = '\n'.join(without + with_ + found)
+    assert any(
+        'No line number information available' in line
+        for line in without), shown
+    # the line table: where the function is in its source
+    assert any(
+        line.startswith('with: Line 2 of "./src/calc_core.cpp"')
+        for line in with_), shown
+    assert len(found) == 1 and \
+        f' {library} /usr/lib/debug/.build-id/' in found[0], shown
 
 
 def test_the_users_build_type_is_kept(docker_engine, tmp_path):
@@ -197,5 +299,5 @@ def test_packages_up_to_builds_only_what_is_needed(docker_engine, tmp_path):
     # the builder image of the first run is reused
     assert 'Building the builder image' not in completed.stdout
     assert set(deb_files(workspace / 'deb')) == {
-        'ros-noetic-calc-core', 'ros-noetic-calc-headers',
-        'ros-noetic-ros-workspace'}
+        'ros-noetic-calc-core', 'ros-noetic-calc-core-dbgsym',
+        'ros-noetic-calc-headers', 'ros-noetic-ros-workspace'}

@@ -29,8 +29,9 @@ from colcon_deb.atomic_file import write_atomically
 
 logger = colcon_logger.getChild(__name__)
 
-# bump when what a key covers changes: old entries then never match
-KEY_FORMAT = 1
+# bump when what a key covers or what an entry holds changes: old entries
+# then never match
+KEY_FORMAT = 2
 STRATEGIES = ('none', 'conservative', 'aggressive')
 
 
@@ -99,7 +100,8 @@ class DebCache:
     Debs by key in a folder; several workspaces may share one.
 
     Layout: `<folder>/<package>/<full key>.json` describes an entry and
-    names its deb, `<folder>/<package>/<sha256 of the deb>.deb`;
+    names its debs (the package's, and the one of its debug symbols),
+    each `<folder>/<package>/<sha256 of the deb>.deb`;
     `<folder>/<package>/last.json` is the key of the latest entry, to
     explain misses.
     """
@@ -110,47 +112,55 @@ class DebCache:
 
     def lookup(self, key):
         """
-        Return the path of a verified cached deb for the key, or None.
+        Return the paths of the verified cached debs for the key, or None.
 
         Conservative reuse needs the full key to match; aggressive reuse
         also takes an entry whose own key matches (only dependencies
-        changed).
+        changed).  An entry of an older format is a miss.
         """
         if self.strategy == 'none':
             return None
         entry = self._read(self._entry_path(key.package, key.full))
         if entry is None and self.strategy == 'aggressive':
             entry = self._find_own(key)
-        if entry is None:
+        if entry is None or entry.get('format') != KEY_FORMAT:
             return None
-        deb = _entry_deb(self.folder / key.package, entry)
-        if deb is None or not _has_checksum(deb, entry['sha256']):
+        debs = _entry_debs(self.folder / key.package, entry)
+        if debs is None or not all(
+                _has_checksum(deb, sha256) for deb, sha256 in debs):
             logger.warning(
                 f"cached deb of '{key.package}' is missing or corrupt; "
                 'building it again')
             return None
-        return deb
+        return [deb for deb, _ in debs]
 
-    def store(self, key, deb):
+    def store(self, key, debs):
         """
-        Keep a deb for the key; the entry is written last, atomically.
+        Keep the debs of a key; the entry is written last, atomically.
 
         Runs that share the cache may store one key at once, with debs of
         other bytes (a build that is not reproducible): a deb named by its
         checksum is never replaced by other bytes, so whichever entry is
-        written last, it and the deb it names match, and a deb a reader
+        written last, it and the debs it names match, and a deb a reader
         found stays what it was.
+
+        :param debs: the package's deb, then the one of its debug symbols
+          if it has one
         """
         if self.strategy == 'none':
             return
         folder = self.folder / key.package
         folder.mkdir(parents=True, exist_ok=True)
-        sha256 = file_sha256(deb)
-        target = folder / f'{sha256}.deb'
-        copy_atomically(deb, target)
+        stored = []
+        for deb in debs:
+            sha256 = file_sha256(deb)
+            target = folder / f'{sha256}.deb'
+            copy_atomically(deb, target)
+            stored.append({
+                'deb': target.name, 'deb_name': deb.name, 'sha256': sha256})
         entry = {
             'format': KEY_FORMAT, 'key': key.as_dict(), 'own': key.own,
-            'deb': target.name, 'deb_name': deb.name, 'sha256': sha256}
+            'debs': stored}
         write_atomically(
             self._entry_path(key.package, key.full), json.dumps(entry))
         write_atomically(folder / 'last.json', json.dumps(key.as_dict()))
@@ -198,18 +208,26 @@ def file_sha256(path):
     return hash_.hexdigest()
 
 
-def _entry_deb(folder, entry):
+def _entry_debs(folder, entry):
     """
-    Return the deb an entry names, or None for an entry that is broken.
+    Return (path, sha256) of each deb an entry names; None if it is broken.
 
-    A broken entry (edited, half-written by another tool) is a miss: its
-    deb must be a file of the entry's own folder, with a checksum.
+    A broken entry (edited, half-written by another tool) is a miss: it
+    names at least one deb, each a file of the entry's own folder, with a
+    checksum.
     """
-    name, sha256 = entry.get('deb'), entry.get('sha256')
-    if not isinstance(name, str) or not isinstance(sha256, str) or \
-            Path(name).name != name or not name.endswith('.deb'):
+    debs = entry.get('debs')
+    if not isinstance(debs, list) or not debs:
         return None
-    return folder / name
+    found = []
+    for deb in debs:
+        name = deb.get('deb') if isinstance(deb, dict) else None
+        sha256 = deb.get('sha256') if isinstance(deb, dict) else None
+        if not isinstance(name, str) or not isinstance(sha256, str) or \
+                Path(name).name != name or not name.endswith('.deb'):
+            return None
+        found.append((folder / name, sha256))
+    return found
 
 
 def _has_checksum(path, sha256):

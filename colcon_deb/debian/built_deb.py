@@ -34,27 +34,44 @@ class UnexpectedOutput(ValueError):
     """The output folder holds something other than the expected deb."""
 
 
-def take_built_deb(folder, *, package, version, architectures):
+def take_built_debs(folder, *, package, version, architectures, dbgsym):
     """
-    Return the one deb in `folder` that the plan expects.
+    Return the debs in `folder` that the plan expects.
 
+    The package's deb, and the deb of its debug symbols when it has
+    binaries: of the same version and architecture, never `all`.
     Nothing in the folder is followed: entries are looked at with lstat
-    and the deb is opened with O_NOFOLLOW, so a symlink, a device or a FIFO
-    is named, never read.
+    and the debs are opened with O_NOFOLLOW, so a symlink, a device or a
+    FIFO is named, never read.
 
     :param package: the expected Package field
     :param version: the expected Version field
     :param architectures: the Architecture values the deb may have
+    :param dbgsym: the Package field of the deb of debug symbols
+    :returns: the package's deb, then the one of its debug symbols if any
     :raises UnexpectedOutput: with one line saying what was found
     """
     folder = Path(folder)
-    found = expected_files(folder, {
-        f'{package}_{version}_{architecture}.deb'
-        for architecture in architectures})
-    if not found:
+    expected = {}
+    for architecture in architectures:
+        expected[f'{package}_{version}_{architecture}.deb'] = \
+            (package, architecture)
+        if architecture != 'all':
+            expected[f'{dbgsym}_{version}_{architecture}.deb'] = \
+                (dbgsym, architecture)
+    found = [
+        (*expected[name], name) for name in expected_files(folder, expected)]
+    if not any(name == package for name, _, _ in found):
         raise UnexpectedOutput('its build left no deb')
-    check_deb(folder / found[0], package, version, architectures)
-    return folder / found[0]
+    if len({architecture for _, architecture, _ in found}) > 1:
+        raise UnexpectedOutput(
+            'its build left debs of several architectures: ' +
+            ', '.join(f"'{file}'" for _, _, file in found))
+    # the package's deb first
+    found.sort(key=lambda deb: deb[0] != package)
+    for name, architecture, file in found:
+        check_deb(folder / file, name, version, (architecture, ))
+    return [folder / file for _, _, file in found]
 
 
 def expected_files(folder, expected, *, maker='its build'):
@@ -99,18 +116,33 @@ def read_regular_file(path):
         return f.read()
 
 
-def check_data(path, prefix):
+def check_data(path, prefix, *, dbgsym=None):
     """
     Check what a deb installs; return its configuration files.
 
     A deb of the workspace installs files, folders and links owned by
     root, none of them set-user-ID or set-group-ID or writable by others,
     under the prefix; configuration files under /etc are the exception,
-    which the user is told about.
+    which the user is told about.  The deb of a package's debug symbols
+    installs debug files by build id and the link to the documentation,
+    and nothing else.
 
+    :param dbgsym: the name of the deb, when it is one of debug symbols
     :returns: the paths of its members under /etc that are no folders
     :raises UnexpectedOutput: with one line naming what may not be there
     """
+    if dbgsym is None:
+        allowed = f'{prefix} and {contract.CONFIG_FOLDER}'
+
+        def misplaced_(name, folder):
+            return contract.is_misplaced(name, prefix, folder=folder)
+    else:
+        allowed = f'{contract.DEBUG_FOLDER} and ' \
+            f'{contract.DOC_FOLDER}/{dbgsym}'
+
+        def misplaced_(name, folder):
+            return contract.is_misplaced_debug_file(
+                name, dbgsym, folder=folder)
     members = _read(Path(path), lambda deb: deb.data.tgz().getmembers())
     special, unsafe, misplaced, configuration = [], [], [], []
     for member in members:
@@ -122,8 +154,8 @@ def check_data(path, prefix):
             special.append(name)
         elif not _owned_by_root(member) or mode & UNSAFE_MODE:
             unsafe.append(name)
-        elif '..' in member.name.split('/') or contract.is_misplaced(
-                name, prefix, folder=member.isdir()):
+        elif '..' in member.name.split('/') or misplaced_(
+                name, member.isdir()):
             misplaced.append(name)
         elif contract.is_configuration(name) and not member.isdir():
             configuration.append(name)
@@ -131,7 +163,7 @@ def check_data(path, prefix):
         (special, 'device nodes or FIFOs'),
         (unsafe, 'files not owned by root, set-user-ID or set-group-ID, or '
                  'writable by others'),
-        (misplaced, f'files outside {prefix} and {contract.CONFIG_FOLDER}'),
+        (misplaced, f'files outside {allowed}'),
     ):
         if found:
             raise UnexpectedOutput(

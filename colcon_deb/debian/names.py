@@ -38,6 +38,16 @@ def deb_name(ros_distro: str, package_name: str) -> str:
     return name
 
 
+def dbgsym_name(deb: str) -> str:
+    """
+    Return the name of the deb of a deb's debug symbols, `<deb>-dbgsym`.
+
+    As debhelper's dh_strip names the debug symbol packages it makes, and
+    the build farm names them: gdb users know where to look.
+    """
+    return f'{deb}-dbgsym'
+
+
 def deb_version(
     package_version: str, codename: str, revision: int = 0,
     suffix: str = '',

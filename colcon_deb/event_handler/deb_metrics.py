@@ -44,8 +44,10 @@ def metrics_lines(record):
         lines.append(
             f"  cache hits: {totals['cached']} of {len(ended)} "
             f"({100 * totals['cached'] / len(ended):.0f}%)")
+    debug = totals['debug_symbol_bytes']
     lines.append(
-        f"  published debs: {totals['deb_bytes'] / 1e6:.1f} MB")
+        f"  published debs: {totals['deb_bytes'] / 1e6:.1f} MB" +
+        (f', of which debug symbols {debug / 1e6:.1f} MB' if debug else ''))
     lines.append(f"  retries: {totals['retries']}")
     failed = sorted(p.name for p in record.with_status(FAILED))
     names = f" ({', '.join(failed)})" if failed else ''

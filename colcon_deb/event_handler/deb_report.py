@@ -26,7 +26,8 @@ The format (version 1); times are seconds, rounded to milliseconds::
       "totals": {
         "packages": 10, "done": 10, "succeeded": 7, "cached": 1,
         "failed": 1, "skipped": 1, "running": 0, "queued": 0,
-        "retries": 2, "deb_bytes": 1234567
+        "retries": 2, "deb_bytes": 1234567,   # all published debs,
+        "debug_symbol_bytes": 234567          # of which debug symbols
       },
       "packages": [                             # in the order queued
         {
@@ -41,7 +42,11 @@ The format (version 1); times are seconds, rounded to milliseconds::
           "worker": 1,              # the worker slot it ran in
           "deb": "ros-jazzy-calc-core_1.0.0-0noble_amd64.deb",
           "size": 123456,           # bytes of all its debs
-          "debs": [{"file": "ros-jazzy-calc-core_...deb", "size": 123456}],
+          "debs": [                 # its own, then its debug symbols'
+            {"file": "ros-jazzy-calc-core_...deb", "size": 23456,
+             "debug_symbols": false},
+            {"file": "ros-jazzy-calc-core-dbgsym_...deb", "size": 100000,
+             "debug_symbols": true}],
           "retries": {"count": 1, "reasons": ["timed out after 600 s"]},
           "error": null             # why it failed or was skipped
         }
@@ -117,7 +122,9 @@ def package_report(package, run_start, end):
         'worker': package.slot,
         'deb': package.deb,
         'size': package.size,
-        'debs': [{'file': name, 'size': size} for name, size in package.debs],
+        'debs': [
+            {'file': name, 'size': size, 'debug_symbols': debug}
+            for name, size, debug in package.debs],
         'retries': {
             'count': len(package.retries),
             'reasons': [retry.reason for retry in package.retries]},

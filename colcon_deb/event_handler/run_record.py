@@ -143,7 +143,8 @@ class PackageRecord:
         # a Retry each time the job tried again
         self.retries = []
         self.reason = None
-        # (file name, size) of each published deb
+        # (file name, size, whether of debug symbols) of each published
+        # deb, the package's own first
         self.debs = []
         # the files its deb installs under /etc, when built in the run
         self.configuration = ()
@@ -168,7 +169,12 @@ class PackageRecord:
     @property
     def size(self):
         """Return the size of the published debs in bytes."""
-        return sum(size for _, size in self.debs)
+        return sum(size for _, size, _ in self.debs)
+
+    @property
+    def debug_symbol_size(self):
+        """Return the size of the published debs of debug symbols."""
+        return sum(size for _, size, debug in self.debs if debug)
 
     @property
     def deb(self):
@@ -315,6 +321,8 @@ class RunRecord:
                 SUCCEEDED, CACHED, FAILED, SKIPPED, RUNNING, QUEUED)},
             'retries': sum(len(p.retries) for p in self.packages.values()),
             'deb_bytes': sum(p.size for p in self.packages.values()),
+            'debug_symbol_bytes': sum(
+                p.debug_symbol_size for p in self.packages.values()),
             'duration': self.elapsed(now),
         }
 
@@ -390,8 +398,9 @@ class RunRecord:
 
     def _published(self, data, job, now):
         package = self.package(data.identifier)
-        package.debs.append((os.path.basename(str(data.path)), data.size))
-        package.configuration = data.configuration
+        package.debs.append((
+            os.path.basename(str(data.path)), data.size, data.debug_symbols))
+        package.configuration += data.configuration
         return package
 
     def _cached(self, data, job, now):

@@ -61,7 +61,8 @@ def _cache_states(args, decorators):
     plan = make_plan(
         decorators, ros_distro=settings.ros_distro, prefix=settings.prefix,
         revision=settings.revision, with_tests=settings.run_tests,
-        selected_only=False, version_suffix=settings.version_suffix)
+        selected_only=False, version_suffix=settings.version_suffix,
+        dbgsym=settings.dbgsym)
     options = package_options(
         args, settings, plan, build_type_destinations())
     return cache_states(

@@ -21,7 +21,7 @@ from colcon_deb.container import contract
 from colcon_deb.container.contract import Mount
 from colcon_deb.container.contract import Phase
 from colcon_deb.debian.built_deb import check_data
-from colcon_deb.debian.built_deb import take_built_deb
+from colcon_deb.debian.built_deb import take_built_debs
 from colcon_deb.debian.built_deb import UnexpectedOutput
 from colcon_deb.docker.engine import ContainerSpec
 from colcon_deb.docker.engine import EngineError
@@ -74,7 +74,13 @@ class PackageJob:
         self.context.put_event_into_queue(event)
 
     async def deb(self):
-        """Build the deb, or reuse the cached one, and publish it."""
+        """
+        Build the debs, or reuse the cached ones, and publish them.
+
+        The package's deb and, when it has binaries, the deb of their
+        debug symbols: both are cached, whether or not the run publishes
+        the latter (--no-dbgsym), so the option changes no cache key.
+        """
         run = self.run
         key = self.args.cache_key
         self.progress(Phase.CACHE_CHECK)
@@ -87,8 +93,12 @@ class PackageJob:
             if outcome.reason:
                 return self._fail(outcome.reason)
             try:
-                deb = self._take_deb(outcome.deb_folder)
-                configuration = check_data(deb, run.settings.prefix)
+                debs = self._take_debs(outcome.deb_folder)
+                configuration = check_data(debs[0], run.settings.prefix)
+                for dbgsym in debs[1:]:
+                    check_data(
+                        dbgsym, run.settings.prefix,
+                        dbgsym=self.args.dbgsym_name)
             except UnexpectedOutput as e:
                 return self._fail(str(e))
             if configuration:
@@ -97,20 +107,21 @@ class PackageJob:
                     'the prefix (dpkg keeps them as conffiles): '
                     f"{', '.join(configuration)}")
             self.progress(Phase.PUBLISH)
-            run.cache.store(key, deb)
-            return self._publish(deb, configuration)
+            run.cache.store(key, debs)
+            return self._publish(debs, configuration)
         finally:
             shutil.rmtree(work, ignore_errors=True)
 
-    def _take_deb(self, folder):
-        """Take the deb the plan expects from what the container left."""
-        return take_built_deb(
+    def _take_debs(self, folder):
+        """Take the debs the plan expects from what the container left."""
+        return take_built_debs(
             folder, package=self.args.deb_name,
             version=Deb822(self.args.control)['Version'],
-            architectures=(self.run.target.architecture, 'all'))
+            architectures=(self.run.target.architecture, 'all'),
+            dbgsym=self.args.dbgsym_name)
 
     def _reuse(self, cached):
-        """Publish the cached deb; no container starts."""
+        """Publish the cached debs; no container starts."""
         key = self.args.cache_key
         self.post(StdoutLine(
             f'colcon-deb: {self.name} is unchanged, using its cached deb '
@@ -119,14 +130,25 @@ class PackageJob:
         self.progress(Phase.PUBLISH)
         return self._publish(cached)
 
-    def _publish(self, deb, configuration=()):
-        """Make the output folder's index name the deb."""
-        try:
-            path = self.run.repository.publish(deb)
-        except RepositoryError as e:
-            return self._fail(str(e))
-        self.post(DebPublished(
-            self.name, str(path), path.stat().st_size, configuration))
+    def _publish(self, debs, configuration=()):
+        """
+        Make the output folder's index name the debs.
+
+        The package's first: the deb of its debug symbols depends on it.
+        That one is left out with --no-dbgsym.
+        """
+        if not self.run.settings.dbgsym:
+            debs = debs[:1]
+        for deb in debs:
+            try:
+                path = self.run.repository.publish(deb)
+            except RepositoryError as e:
+                return self._fail(str(e))
+            debug_symbols = deb is not debs[0]
+            self.post(DebPublished(
+                self.name, str(path), path.stat().st_size,
+                () if debug_symbols else configuration,
+                debug_symbols=debug_symbols))
         return 0
 
     async def _build_with_retries(self, work):
@@ -247,7 +269,8 @@ class PackageJob:
             ros_version=self.args.ros_version, control=self.args.control,
             steps=self.task.build_steps(self.args.options, target),
             install=install, workspace_debs=workspace_debs,
-            source_date_epoch=self.args.source_date_epoch)
+            source_date_epoch=self.args.source_date_epoch,
+            dbgsym_name=self.args.dbgsym_name)
 
     def _common(self, spec):
         """Return what both containers of a package share."""

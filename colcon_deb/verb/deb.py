@@ -87,6 +87,8 @@ class DebPackageArguments:
     ):
         self.path = str(planned.path.resolve())
         self.deb_name = planned.deb_name
+        # the deb of its debug symbols, made when it has binaries
+        self.dbgsym_name = planned.dbgsym_name
         # what its build type reads: colcon_deb.task.PackageOptions
         self.options = options
         self.run = run
@@ -150,6 +152,10 @@ class DebVerb(VerbExtensionPoint):
             '--run-tests', action='store_true',
             help='Build and run the tests of each package; a failing test '
                  'fails the package')
+        parser.add_argument(
+            '--no-dbgsym', action='store_true',
+            help='Publish no <deb>-dbgsym debs of debug symbols; the '
+                 'binaries in the debs are stripped all the same')
         parser.add_argument(
             '--docker-host', action='append', default=[],
             metavar='URL[=JOBS]',
@@ -227,7 +233,7 @@ class DebVerb(VerbExtensionPoint):
             decorators, ros_distro=settings.ros_distro,
             prefix=settings.prefix, revision=settings.revision,
             with_tests=settings.run_tests,
-            version_suffix=settings.version_suffix)
+            version_suffix=settings.version_suffix, dbgsym=settings.dbgsym)
         options = package_options(args, settings, plan, destinations)
         cache = DebCache(settings.cache_dir, settings.cache)
         if args.dry_run:
