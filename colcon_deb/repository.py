@@ -157,6 +157,24 @@ class Repository:
                 self._remove_unused()
         return target
 
+    def withdraw(self, package, architecture) -> None:
+        """
+        Make the index name no deb of a package for an architecture.
+
+        For the deb of debug symbols of a package that has none any more,
+        whose Depends on an older version apt could not meet.  For `all`,
+        its debs of every architecture go.  The debs themselves are removed
+        as any others, once no kept generation names them.
+        """
+        with self._lock, _writing(self.folder):
+            current = self._read_current()
+            kept = {
+                key: paragraph for key, paragraph in current.items()
+                if key[0] != package or 'all' not in (architecture, key[1])
+                and key[1] != architecture}
+            if kept != current:
+                self._write_generation(kept)
+
     def write_index(self) -> None:
         """
         Write the index anew, of the debs it names that are still there.

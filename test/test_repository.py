@@ -325,6 +325,22 @@ def test_several_architectures_in_one_folder(repo, debs):
     assert 'ros-humble-b' not in Repository(repo).read_index('arm64')
 
 
+def test_a_package_s_debs_are_withdrawn_by_architecture(repo, debs):
+    for architecture in ('amd64', 'arm64'):
+        add(repo, debs, 'ros-humble-a-dbgsym', '1.0-0',
+            architecture=architecture)
+    add(repo, debs, 'ros-humble-a', '1.0-0', architecture='amd64')
+    run = Repository(repo)
+    run.withdraw('ros-humble-a-dbgsym', 'amd64')
+    assert [(p['Package'], p['Architecture']) for p in read_packages(repo)] \
+        == [('ros-humble-a', 'amd64'), ('ros-humble-a-dbgsym', 'arm64')]
+    release = (repo / 'Release').read_bytes()
+    run.withdraw('ros-humble-b', 'amd64')
+    assert (repo / 'Release').read_bytes() == release
+    run.withdraw('ros-humble-a-dbgsym', 'all')
+    assert [p['Package'] for p in read_packages(repo)] == ['ros-humble-a']
+
+
 def test_dependency_closure_follows_workspace_depends(repo, debs):
     add(repo, debs, 'ws-setup', '1')
     add(repo, debs, 'ws-core', '1', depends='ws-setup, libc6 (>= 2.14)')

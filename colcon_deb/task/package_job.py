@@ -139,16 +139,22 @@ class PackageJob:
         """
         if not self.run.settings.dbgsym:
             debs = debs[:1]
-        for deb in debs:
-            try:
-                path = self.run.repository.publish(deb)
-            except RepositoryError as e:
-                return self._fail(str(e))
-            debug_symbols = deb is not debs[0]
-            self.post(DebPublished(
-                self.name, str(path), path.stat().st_size,
-                () if debug_symbols else configuration,
-                debug_symbols=debug_symbols))
+        repository = self.run.repository
+        try:
+            for deb in debs:
+                path = repository.publish(deb)
+                debug_symbols = deb is not debs[0]
+                self.post(DebPublished(
+                    self.name, str(path), path.stat().st_size,
+                    () if debug_symbols else configuration,
+                    debug_symbols=debug_symbols))
+                if len(debs) == 1:
+                    # one published before would depend on an older deb
+                    repository.withdraw(
+                        self.args.dbgsym_name,
+                        path.name[:-len('.deb')].rsplit('_', 1)[-1])
+        except RepositoryError as e:
+            return self._fail(str(e))
         return 0
 
     async def _build_with_retries(self, work):
