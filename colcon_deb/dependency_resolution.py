@@ -89,7 +89,9 @@ def resolve(engine, image, plan, *, rosdep_command, rosdep_sources,
                 engine, image, request, work / 'rosdep', work / 'out',
                 labels=labels, stop=stop, on_stdout=on_stdout,
                 on_stderr=on_stderr)
-            found = result, _store_result(cache, digest, result, work / 'out')
+            found = result, _store_result(
+                cache, digest, result, work / 'out',
+                optional=plan.optional_keys())
         check_resolved(plan, found[0], rosdep_command)
         return _resolution(*found, digest, work_base)
     finally:
@@ -229,9 +231,12 @@ def _cached_result(cache, digest):
     return result, folder
 
 
-def _store_result(cache, digest, result, out):
+def _store_result(cache, digest, result, out, *, optional=frozenset()):
     """
     Keep the findings; an unresolved key is not kept, it may be fixed.
+
+    Keys that may stay unresolved (`optional`: see Plan.optional_keys) do
+    not keep the findings from being kept.
 
     Runs that share the cache may store the same findings at once, and
     read them meanwhile: a folder of findings appears whole, by a rename,
@@ -241,7 +246,7 @@ def _store_result(cache, digest, result, out):
 
     :returns: the folder the findings are in now
     """
-    if cache is None or result.unresolved:
+    if cache is None or set(result.unresolved) - set(optional):
         return out
     folder = Path(cache) / 'resolutions' / digest
     folder.parent.mkdir(parents=True, exist_ok=True)

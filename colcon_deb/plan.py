@@ -18,6 +18,8 @@ from catkin_pkg.package import InvalidPackage
 from catkin_pkg.package import parse_package
 from colcon_deb.debian.dependencies import build_dependencies
 from colcon_deb.debian.dependencies import condition_context
+from colcon_deb.debian.dependencies import conflicts
+from colcon_deb.debian.dependencies import replaces
 from colcon_deb.debian.dependencies import runtime_dependencies
 from colcon_deb.debian.names import check_deb_file_name
 from colcon_deb.debian.names import check_deb_name
@@ -26,6 +28,7 @@ from colcon_deb.debian.names import deb_name
 from colcon_deb.debian.names import deb_version
 from colcon_deb.debian.names import suffix_time
 from colcon_deb.debian.names import time_suffix
+from colcon_deb.debian.policy_files import copyright_file
 
 # the distribution codename of the images `--base-image` defaults to
 ROS_DISTRO_CODENAMES = {
@@ -58,6 +61,10 @@ class PlannedPackage:
     all_workspace_dependencies: list = field(default_factory=list)
     build_depends: list = field(default_factory=list)
     run_depends: list = field(default_factory=list)
+    conflicts: list = field(default_factory=list)
+    replaces: list = field(default_factory=list)
+    # /usr/share/doc/<deb name>/copyright
+    copyright_text: str = ''
 
     @property
     def name(self):
@@ -99,10 +106,24 @@ class Plan:
         """Return every rosdep key that is not a workspace package."""
         keys = set()
         for planned in self.packages:
-            for dependency in planned.build_depends + planned.run_depends:
+            for dependency in planned.build_depends + planned.run_depends \
+                    + planned.conflicts + planned.replaces:
                 if dependency.name not in self.workspace_deb_names:
                     keys.add(dependency.name)
         return sorted(keys)
+
+    def optional_keys(self):
+        """
+        Return the system keys that may stay unresolved.
+
+        Those only in `<conflict>` and `<replace>`: as bloom does, a key
+        rosdep does not know names a ROS package that may be gone.
+        """
+        required = set()
+        for planned in self.packages:
+            required.update(
+                d.name for d in planned.build_depends + planned.run_depends)
+        return set(self.system_keys()) - required
 
     def version(self, planned, codename, suffix=''):
         """
@@ -188,7 +209,13 @@ def make_plan(decorators, *, ros_distro, prefix, revision, with_tests,
                 if n in workspace_deb_names),
             build_depends=build_dependencies(
                 package, context, with_tests=with_tests),
-            run_depends=runtime_dependencies(package, context))
+            run_depends=runtime_dependencies(package, context),
+            conflicts=conflicts(package, context),
+            replaces=replaces(package, context))
+        try:
+            planned.copyright_text = copyright_file(package, descriptor.path)
+        except ValueError as e:
+            raise PlanError(f"package '{descriptor.name}': {e}") from None
         check_debian_rules(
             planned, revision=revision, version_suffix=version_suffix)
         packages.append(planned)

@@ -20,7 +20,6 @@ nothing outside the prefix but configuration) before it is packed.
 
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
-import hashlib
 import os
 from pathlib import Path
 import pwd
@@ -36,7 +35,10 @@ import tempfile
 import contract
 from helpers import fill_template
 from helpers import hand_over
+from helpers import make_deb
+from helpers import md5sums
 from helpers import pack_deb
+from helpers import parse_control
 from helpers import WORKSPACE_TEMPLATES
 
 SOURCE = Path(contract.Mount.SOURCE)
@@ -346,32 +348,17 @@ def package(spec, stage_root):
         prefix='dbgsym-root-', dir=contract.WORK_FOLDER))
     build_ids = strip_binaries(stage_root, debug_root)
     elf_files = find_elf_files(stage_root)
-    architecture = subprocess.check_output(
-        ['dpkg', '--print-architecture'], text=True).strip() \
-        if elf_files else 'all'
     control = spec.control.replace(
-        contract.ARCHITECTURE_PLACEHOLDER, architecture)
-    control = merge_depends(
-        control, shared_library_depends(stage_root, elf_files, spec))
-    control = add_field(
-        control, 'Installed-Size', str(installed_size_kib(stage_root)))
-    conffiles = configuration_files(stage_root)
-    checksums = md5sums(stage_root, conffiles)
-    debian = stage_root / 'DEBIAN'
-    debian.mkdir()
-    (debian / 'control').write_text(control)
-    (debian / 'md5sums').write_text(checksums)
-    if conffiles:
-        (debian / 'conffiles').write_text(
-            ''.join(f'{path}\n' for path in conffiles))
-    version = field(control, 'Version')
-    deb = OUT / f'{spec.deb_name}_{version}_{architecture}.deb'
-    pack_deb(stage_root, deb, spec.source_date_epoch,
-             run=partial(call, meaning=contract.EXIT_PACKAGE))
+        contract.ARCHITECTURE_PLACEHOLDER, 'any' if elf_files else 'all')
+    deb = make_deb(
+        PACKAGING, spec.deb_name, control=control,
+        copyright_text=spec.copyright_text,
+        changelog=spec.changelog, epoch=spec.source_date_epoch,
+        shlibs=shared_library_depends(stage_root, elf_files, spec),
+        run=partial(call, meaning=contract.EXIT_PACKAGE), out=OUT)
     if not build_ids or not spec.dbgsym_name:
         return [deb]
-    return [deb, package_debug_symbols(
-        spec, debug_root, build_ids, control, architecture)]
+    return [deb, package_debug_symbols(spec, debug_root, build_ids)]
 
 
 def remove_prefix_setup_files(prefix_dir):
@@ -472,23 +459,6 @@ def is_shared_library(path):
 def names(paths, shown=5):
     """Name the first paths of a list, and that there are more."""
     return ', '.join(paths[:shown]) + (' ...' if len(paths) > shown else '')
-
-
-def configuration_files(stage_root):
-    """
-    List the staged configuration files, which dpkg keeps as conffiles.
-
-    dpkg then keeps a user's changes to them on upgrade; only regular
-    files can be conffiles.
-    """
-    folder = stage_root / contract.CONFIG_FOLDER.lstrip('/')
-    found = []
-    for parent, _, files in os.walk(folder):
-        for name in files:
-            path = Path(parent, name)
-            if stat.S_ISREG(path.lstat().st_mode):
-                found.append('/' + path.relative_to(stage_root).as_posix())
-    return sorted(found)
 
 
 def strip_binaries(stage_root, debug_root):
@@ -597,41 +567,42 @@ def split_debug_information(path, debug_root):
     return debug_file
 
 
-def package_debug_symbols(spec, debug_root, build_ids, control, architecture):
+def package_debug_symbols(spec, debug_root, build_ids):
     """
     Pack the deb of the debug symbols, as debhelper makes it.
 
-    Its control is dh_gencontrol's of a dbgsym package: Section debug,
-    Priority optional, the build ids, and a dependency on exactly the
-    version of the package, whose binaries the debug files are of.  It
-    is a .deb with no Package-Type: Debian's tools make it so (Ubuntu's
-    make a .ddeb, for an archive of their own), and the repository of the
-    run serves it next to the package.  Its documentation is the
-    package's, by a link, as dh_strip makes it.
+    dpkg-gencontrol writes its control from the package's, as dh_gencontrol
+    does for a dbgsym package: Section debug, Priority optional, the build
+    ids, a dependency on exactly the version of the package, whose
+    binaries the debug files are of, and Installed-Size as dpkg computes
+    it.  It is a .deb with no Package-Type: Debian's tools make it so
+    (Ubuntu's make a .ddeb, for an archive of their own), and the
+    repository of the run serves it next to the package.  Its
+    documentation is the package's, by a link, as dh_strip makes it.
     """
     doc = debug_root / contract.DOC_FOLDER.lstrip('/') / spec.dbgsym_name
     doc.parent.mkdir(parents=True, exist_ok=True)
     doc.symlink_to(spec.deb_name)
     fix_permissions(debug_root)
-    version = field(control, 'Version')
-    dbgsym_control = (
-        f'Package: {spec.dbgsym_name}\n'
-        f'Source: {spec.deb_name}\n'
-        f'Version: {version}\n'
-        'Auto-Built-Package: debug-symbols\n'
-        f'Architecture: {architecture}\n'
-        f"Maintainer: {field(control, 'Maintainer')}\n"
-        f'Installed-Size: {installed_size_kib(debug_root)}\n'
-        f'Depends: {spec.deb_name} (= {version})\n'
-        'Section: debug\n'
-        'Priority: optional\n'
-        f'Description: debug symbols for {spec.deb_name}\n'
-        f"Build-Ids: {' '.join(build_ids)}\n")
-    checksums = md5sums(debug_root)
-    debian = debug_root / 'DEBIAN'
-    debian.mkdir()
-    (debian / 'control').write_text(dbgsym_control)
-    (debian / 'md5sums').write_text(checksums)
+    written = dict(parse_control((
+        PACKAGING / 'debian' / spec.deb_name / 'DEBIAN' / 'control'
+    ).read_text()))
+    version, architecture = written['Version'], written['Architecture']
+    (debug_root / 'DEBIAN').mkdir()
+    call(['dpkg-gencontrol', f'-p{spec.deb_name}', f'-v{version}',
+          '-ldebian/changelog', '-cdebian/control', '-Tdebian/substvars',
+          '-fdebian/files', f'-P{debug_root}',
+          f'-DPackage={spec.dbgsym_name}',
+          f'-DDepends={spec.deb_name} (= {version})',
+          '-DSection=debug', '-DPriority=optional',
+          '-DAuto-Built-Package=debug-symbols',
+          f"-DBuild-Ids={' '.join(build_ids)}",
+          f'-DDescription=debug symbols for {spec.deb_name}',
+          *[f'-U{name}' for name in (
+              'Pre-Depends', 'Recommends', 'Suggests', 'Enhances',
+              'Provides', 'Conflicts', 'Replaces', 'Breaks', 'Homepage')]],
+         contract.EXIT_PACKAGE, cwd=PACKAGING)
+    (debug_root / 'DEBIAN' / 'md5sums').write_text(md5sums(debug_root))
     deb = OUT / f'{spec.dbgsym_name}_{version}_{architecture}.deb'
     pack_deb(debug_root, deb, spec.source_date_epoch,
              run=partial(call, meaning=contract.EXIT_PACKAGE))
@@ -676,56 +647,6 @@ def shared_library_depends(stage_root, elf_files, spec):
         if line.startswith('shlibs:Depends='):
             return line[len('shlibs:Depends='):].strip()
     return ''
-
-
-def merge_depends(control, extra):
-    """Append the shared-library dependencies to Depends."""
-    if not extra:
-        return control
-    current = field(control, 'Depends')
-    if current is None:
-        return add_field(control, 'Depends', extra)
-    return control.replace(
-        f'Depends: {current}\n', f'Depends: {current}, {extra}\n', 1)
-
-
-def field(control, name):
-    """Return the value of a one-line control field, or None."""
-    for line in control.splitlines():
-        if line.startswith(f'{name}:'):
-            return line[len(name) + 1:].strip()
-    return None
-
-
-def add_field(control, name, value):
-    """Add a field before Description, which must stay last."""
-    head, sep, tail = control.partition('\nDescription:')
-    return f'{head}\n{name}: {value}{sep}{tail}'
-
-
-def installed_size_kib(root):
-    """Compute Installed-Size as dpkg-gencontrol does, in KiB."""
-    total = 0
-    for path in root.rglob('*'):
-        if path.is_file() and not path.is_symlink():
-            total += path.stat().st_size
-    return max(1, (total + 1023) // 1024)
-
-
-def md5sums(root, conffiles=()):
-    """
-    List the checksums dpkg keeps of installed files.
-
-    As dh_md5sums, without the conffiles: dpkg keeps theirs apart.
-    """
-    conffiles = set(conffiles)
-    lines = []
-    for path in sorted(root.rglob('*')):
-        if path.is_file() and not path.is_symlink() and \
-                '/' + path.relative_to(root).as_posix() not in conffiles:
-            digest = hashlib.md5(path.read_bytes()).hexdigest()
-            lines.append(f'{digest}  {path.relative_to(root)}\n')
-    return ''.join(lines)
 
 
 if __name__ == '__main__':

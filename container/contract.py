@@ -89,6 +89,12 @@ PREFIX_SETUP_FILES = (
     'setup.bash', 'setup.sh', 'setup.zsh')
 
 
+# the time of the prefix setup files (2026-01-01): they come from templates
+PREFIX_SETUP_TIME = 1767225600
+# where a deb's copyright and changelog go, which its packaging writes;
+# the deb of its debug symbols has a link there, as in Debian
+DOC_FOLDER = '/usr/share/doc'
+
 # the one folder outside the prefix a deb may install into: configuration,
 # which the deb lists as conffiles so that dpkg keeps a user's changes
 CONFIG_FOLDER = '/etc'
@@ -101,9 +107,6 @@ BUILD_USER = 'colcon-deb'
 # the debug file of a binary at <2 hex digits of its build id>/<the
 # others>.debug, where gdb looks for it
 DEBUG_FOLDER = '/usr/lib/debug/.build-id'
-# the folder of a deb's documentation: the deb of its debug symbols has a
-# link there, as in Debian
-DOC_FOLDER = '/usr/share/doc'
 
 
 def is_configuration(path):
@@ -111,14 +114,19 @@ def is_configuration(path):
     return _is_within(path, CONFIG_FOLDER)
 
 
-def is_misplaced(path, prefix, *, folder=False):
+def is_misplaced(path, prefix, *, folder=False, deb_name=None):
     """
     Tell whether a deb may not install a path (absolute, without `..`).
 
     Its files go under the prefix or CONFIG_FOLDER; a folder on the way to
-    either (`/opt`) is shared with other debs and is fine.
+    either (`/opt`) is shared with other debs and is fine.  With the deb's
+    name, its own folder in DOC_FOLDER is fine too: its packaging, not its
+    build, writes the copyright and changelog there.
     """
-    return _is_outside(path, (prefix, CONFIG_FOLDER), folder)
+    roots = [prefix, CONFIG_FOLDER]
+    if deb_name:
+        roots.append(f'{DOC_FOLDER}/{deb_name}')
+    return _is_outside(path, roots, folder)
 
 
 def is_misplaced_debug_file(path, dbgsym_name, *, folder=False):
@@ -259,6 +267,10 @@ class JobSpec(Message):
     control: str
     # the commands that build and install into STAGE_ROOT
     steps: list
+    # /usr/share/doc/<deb name>/copyright, and debian/changelog, which
+    # becomes its changelog.Debian.gz
+    copyright_text: str = ''
+    changelog: str = ''
     # the system packages to install that the builder image lacks
     install: list = field(default_factory=list)
     # the file names under Mount.REPO of the workspace debs to install
@@ -306,6 +318,9 @@ class PrefixSetup(Message):
     ros_version: str
     # with ARCHITECTURE_PLACEHOLDER and CODENAME_PLACEHOLDER
     control: str
+    # as those of JobSpec; the changelog with CODENAME_PLACEHOLDER
+    copyright_text: str = ''
+    changelog: str = ''
 
 
 @dataclass

@@ -26,13 +26,11 @@ import sys
 import contract
 from helpers import fill_template
 from helpers import hand_over
-from helpers import pack_deb
+from helpers import make_deb
 from helpers import WORKSPACE_TEMPLATES
 
 OUT = Path(contract.Mount.OUT)
 ROSDEP_FILES = Path(contract.Mount.ROSDEP_RULES)
-# the time of the prefix setup files (2026-01-01): they come from templates
-SETUP_FILES_TIME = 1767225600
 
 
 def main():
@@ -201,27 +199,35 @@ def build_prefix_setup_deb(setup, codename):
     Build the deb that owns the prefix-level setup files.
 
     ROS distributions ship them in ros-<distro>-ros-workspace; Debian has no
-    such package, so the run provides one under the same name.
+    such package, so the run provides one under the same name, made as
+    every package's deb is (helpers.make_deb).
 
     :returns: its file name in /out
     """
-    root = Path('/tmp/prefix-setup')
-    prefix = root / setup.prefix.lstrip('/')
+    packaging = Path('/tmp/prefix-setup')
+    prefix = packaging / 'debian' / setup.deb_name / setup.prefix.lstrip('/')
     prefix.mkdir(parents=True)
     for template in sorted(WORKSPACE_TEMPLATES.iterdir()):
         (prefix / template.name).write_text(fill_template(
             template.read_text(), prefix=setup.prefix,
             ros_distro=setup.ros_distro, ros_version=setup.ros_version))
+    for path in [prefix, *prefix.parents]:
+        if path == packaging:
+            break
+        os.chmod(path, 0o755)
     control = setup.control.replace(
         contract.ARCHITECTURE_PLACEHOLDER, 'all').replace(
         contract.CODENAME_PLACEHOLDER, codename)
-    (root / 'DEBIAN').mkdir()
-    (root / 'DEBIAN' / 'control').write_text(control)
-    deb = OUT / f'{setup.deb_name}.deb'
     # the same files at the same time: the same deb on every run
-    pack_deb(root, deb, SETUP_FILES_TIME, run=partial(
-        subprocess.check_call, stdout=subprocess.DEVNULL))
-    shutil.rmtree(root)
+    deb = make_deb(
+        packaging, setup.deb_name, control=control,
+        copyright_text=setup.copyright_text,
+        changelog=setup.changelog.replace(
+            contract.CODENAME_PLACEHOLDER, codename),
+        epoch=contract.PREFIX_SETUP_TIME, out=OUT,
+        file_name=f'{setup.deb_name}.deb',
+        run=partial(subprocess.check_call, stdout=subprocess.DEVNULL))
+    shutil.rmtree(packaging)
     return deb.name
 
 

@@ -109,7 +109,8 @@ def test_unknown_field_lists_the_known_ones():
         JobSpec.from_dict(data)
     assert str(e.value).startswith('JobSpec: ')
     assert 'extra' in str(e.value)
-    assert '(fields: control, dbgsym_name, deb_name, install,' in str(e.value)
+    assert '(fields: changelog, control, copyright_text, dbgsym_name,' in \
+        str(e.value)
 
 
 @pytest.mark.parametrize('text', ['[]', '"spec"', 'null', '3'])
@@ -194,6 +195,23 @@ def test_what_a_deb_may_install(path, folder):
 ])
 def test_what_a_deb_may_not_install(path, folder):
     assert contract.is_misplaced(path, '/opt/ros/humble', folder=folder)
+
+
+def test_a_deb_has_its_own_doc_folder_only():
+    def misplaced(path, folder=False):
+        return contract.is_misplaced(
+            path, '/opt/ros/humble', folder=folder, deb_name='ros-humble-a')
+    for path in (
+            '/usr/share/doc/ros-humble-a/copyright',
+            '/usr/share/doc/ros-humble-a/changelog.Debian.gz'):
+        assert not misplaced(path)
+        # a build does not get to write there: its packaging does
+        assert contract.is_misplaced(path, '/opt/ros/humble')
+    for path in ('/usr', '/usr/share', '/usr/share/doc'):
+        assert not misplaced(path, folder=True)
+    assert misplaced('/usr/share/doc/ros-humble-b/copyright')
+    assert misplaced('/usr/share/doc/ros-humble-a-b/copyright')
+    assert misplaced('/usr/share/copyright')
 
 
 def test_configuration_is_what_is_in_etc():

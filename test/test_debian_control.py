@@ -190,6 +190,15 @@ def test_control_paragraph_without_depends_or_url():
     assert paragraph['Section'] == 'devel'
 
 
+def test_control_paragraph_conflicts_and_replaces():
+    paragraph = control(
+        conflicts=['ros-humble-old (<< 2.0)', ''], replaces=['ros-humble-old'])
+    assert list(paragraph.keys())[4:7] == ['Depends', 'Conflicts', 'Replaces']
+    assert paragraph['Conflicts'] == 'ros-humble-old (<< 2.0)'
+    assert paragraph['Replaces'] == 'ros-humble-old'
+    assert 'Conflicts' not in control() and 'Replaces' not in control()
+
+
 def test_control_paragraph_homepage():
     assert control(homepage='https://h.org')['Homepage'] == 'https://h.org'
     pkg = package(urls='<url type="bugtracker">https://bugs.org</url>')

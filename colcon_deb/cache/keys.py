@@ -64,7 +64,8 @@ def package_keys(plan, options, *, image, resolution, cache):
 def resolved_dependencies(plan, planned, resolution):
     """Return the system packages the package's rosdep keys resolved to."""
     resolved = {}
-    for dependency in planned.build_depends + planned.run_depends:
+    for dependency in planned.build_depends + planned.run_depends + \
+            planned.conflicts + planned.replaces:
         if dependency.name not in plan.workspace_deb_names:
             resolved[dependency.name] = sorted(
                 resolution.system_packages.get(dependency.name, []))

@@ -116,17 +116,19 @@ def read_regular_file(path):
         return f.read()
 
 
-def check_data(path, prefix, *, dbgsym=None):
+def check_data(path, prefix, *, deb_name=None, dbgsym=None):
     """
     Check what a deb installs; return its configuration files.
 
     A deb of the workspace installs files, folders and links owned by
     root, none of them set-user-ID or set-group-ID or writable by others,
-    under the prefix; configuration files under /etc are the exception,
-    which the user is told about.  The deb of a package's debug symbols
-    installs debug files by build id and the link to the documentation,
-    and nothing else.
+    under the prefix, and its copyright and changelog in its folder of
+    /usr/share/doc (given its name); configuration files under /etc are
+    the exception, which the user is told about.  The deb of a package's
+    debug symbols installs debug files by build id and the link to the
+    documentation, and nothing else.
 
+    :param deb_name: the name of the deb, whose doc folder it may fill
     :param dbgsym: the name of the deb, when it is one of debug symbols
     :returns: the paths of its members under /etc that are no folders
     :raises UnexpectedOutput: with one line naming what may not be there
@@ -135,7 +137,8 @@ def check_data(path, prefix, *, dbgsym=None):
         allowed = f'{prefix} and {contract.CONFIG_FOLDER}'
 
         def misplaced_(name, folder):
-            return contract.is_misplaced(name, prefix, folder=folder)
+            return contract.is_misplaced(
+                name, prefix, folder=folder, deb_name=deb_name)
     else:
         allowed = f'{contract.DEBUG_FOLDER} and ' \
             f'{contract.DOC_FOLDER}/{dbgsym}'

@@ -82,8 +82,8 @@ def description_field(pkg) -> str:
 
 def control_paragraph(
     *, package, deb_name: str, version: str, architecture: str,
-    depends: list, section: str = 'misc', priority: str = 'optional',
-    homepage: str = None,
+    depends: list, conflicts: list = (), replaces: list = (),
+    section: str = 'misc', priority: str = 'optional', homepage: str = None,
 ) -> Deb822:
     """
     Return the DEBIAN/control paragraph of a package's deb.
@@ -95,6 +95,8 @@ def control_paragraph(
     :param depends: Debian relations, e.g. from
       :func:`colcon_deb.debian.dependencies.relation`; empty ones are
       skipped and no Depends field is written when none is left
+    :param conflicts: the same for Conflicts
+    :param replaces: the same for Replaces
     :raises ValueError: if the name or version breaks Debian policy
     """
     check_deb_name(deb_name)
@@ -105,6 +107,8 @@ def control_paragraph(
         ('Architecture', architecture),
         ('Maintainer', maintainer_field(package)),
         ('Depends', ', '.join(d for d in depends if d)),
+        ('Conflicts', ', '.join(d for d in conflicts if d)),
+        ('Replaces', ', '.join(d for d in replaces if d)),
         ('Section', section),
         ('Priority', priority),
         ('Homepage', homepage or _homepage(package)),

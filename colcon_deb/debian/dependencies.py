@@ -68,6 +68,16 @@ def build_dependencies(pkg, context: dict, with_tests: bool = False) -> list:
     return _select(pkg, kinds, context)
 
 
+def conflicts(pkg, context: dict) -> list:
+    """Return the `<conflict>` entries whose condition holds: Conflicts."""
+    return _select(pkg, ('conflicts',), context)
+
+
+def replaces(pkg, context: dict) -> list:
+    """Return the `<replace>` entries whose condition holds: Replaces."""
+    return _select(pkg, ('replaces',), context)
+
+
 def relation(dependency, deb_names: list) -> str:
     """
     Return the Debian relation for a dependency resolved to `deb_names`.

@@ -15,10 +15,15 @@ depends on it.
 from colcon_deb import __version__
 from colcon_deb.container.contract import ARCHITECTURE_PLACEHOLDER
 from colcon_deb.container.contract import CODENAME_PLACEHOLDER
+from colcon_deb.container.contract import PREFIX_SETUP_TIME
 from colcon_deb.container.contract import PrefixSetup
+from colcon_deb.debian.policy_files import changelog_entry
+from colcon_deb.debian.policy_files import license_text
+from colcon_deb.debian.policy_files import machine_readable_copyright
 
 # a workspace package of this name owns the setup files itself
 PREFIX_SETUP_PACKAGE = 'ros_workspace'
+MAINTAINER = 'colcon-deb <colcon-deb@example.org>'
 
 
 def prefix_setup_name(plan):
@@ -34,13 +39,18 @@ def existing_prefix_setup(plan):
     return f'ros-{plan.ros_distro}-ros-workspace'
 
 
+def prefix_setup_version(plan):
+    """Return its version; the container knows the codename."""
+    return f'{__version__}-{plan.revision}{CODENAME_PLACEHOLDER}'
+
+
 def prefix_setup_control(plan):
     """Describe the prefix setup deb; the container fills in the rest."""
     return (
         f'Package: {prefix_setup_name(plan)}\n'
-        f'Version: {__version__}-{plan.revision}{CODENAME_PLACEHOLDER}\n'
+        f'Version: {prefix_setup_version(plan)}\n'
         f'Architecture: {ARCHITECTURE_PLACEHOLDER}\n'
-        'Maintainer: colcon-deb <colcon-deb@example.org>\n'
+        f'Maintainer: {MAINTAINER}\n'
         'Section: misc\n'
         'Priority: optional\n'
         f'Description: setup files of the ROS prefix {plan.prefix}\n'
@@ -57,7 +67,16 @@ def prefix_setup_request(plan):
         prefix=plan.prefix,
         ros_distro=plan.ros_distro,
         ros_version=plan.ros_version,
-        control=prefix_setup_control(plan))
+        control=prefix_setup_control(plan),
+        # its files are colcon-deb's templates, under colcon-deb's license
+        copyright_text=machine_readable_copyright(
+            'colcon-deb', {'Apache-2.0': license_text('Apache-2.0')},
+            holders='2026 colcon-deb developers'),
+        changelog=changelog_entry(
+            prefix_setup_name(plan), prefix_setup_version(plan),
+            CODENAME_PLACEHOLDER,
+            f'  * The setup files of {plan.prefix}, made by colcon-deb.',
+            maintainer=MAINTAINER, epoch=PREFIX_SETUP_TIME))
 
 
 def depends_on_prefix_setup(plan, resolution):

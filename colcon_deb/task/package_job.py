@@ -64,6 +64,8 @@ class PackageJob:
         self.args = task.context.args
         self.run = self.args.run
         self.name = task.context.pkg.name
+        # debian/changelog, made when the deb is built (see deb)
+        self.changelog = None
 
     def progress(self, phase):
         """Tell the package's phase."""
@@ -87,6 +89,10 @@ class PackageJob:
         cached = run.cache.lookup(key)
         if cached:
             return self._reuse(cached)
+        try:
+            self.changelog = self.args.changelog()
+        except ValueError as e:
+            return self._fail(str(e))
         work = Path(tempfile.mkdtemp(prefix=f'{self.name}-', dir=run.work_dir))
         try:
             outcome = await self._build_with_retries(work)
@@ -94,7 +100,9 @@ class PackageJob:
                 return self._fail(outcome.reason)
             try:
                 debs = self._take_debs(outcome.deb_folder)
-                configuration = check_data(debs[0], run.settings.prefix)
+                configuration = check_data(
+                    debs[0], run.settings.prefix,
+                    deb_name=self.args.deb_name)
                 for dbgsym in debs[1:]:
                     check_data(
                         dbgsym, run.settings.prefix,
@@ -273,6 +281,7 @@ class PackageJob:
             name=self.name, deb_name=self.args.deb_name,
             prefix=settings.prefix, ros_distro=settings.ros_distro,
             ros_version=self.args.ros_version, control=self.args.control,
+            copyright_text=self.args.copyright_text, changelog=self.changelog,
             steps=self.task.build_steps(self.args.options, target),
             install=install, workspace_debs=workspace_debs,
             source_date_epoch=self.args.source_date_epoch,

@@ -5,6 +5,7 @@
 
 from collections import OrderedDict
 from contextlib import contextmanager
+from functools import partial
 import logging
 import os
 from pathlib import Path
@@ -37,6 +38,8 @@ from colcon_deb.cache.states import cache_states
 from colcon_deb.container.contract import ARCHITECTURE_PLACEHOLDER
 from colcon_deb.debian.control import control_paragraph
 from colcon_deb.debian.dependencies import relation
+from colcon_deb.debian.names import deb_name
+from colcon_deb.debian.policy_files import changelog_file
 from colcon_deb.debian.prefix_setup import depends_on_prefix_setup
 from colcon_deb.debian.prefix_setup import prefix_setup_name
 from colcon_deb.dependency_resolution import resolve
@@ -62,6 +65,7 @@ from colcon_deb.plan import check_conditions
 from colcon_deb.plan import format_plan
 from colcon_deb.plan import guess_codename
 from colcon_deb.plan import make_plan
+from colcon_deb.plan import PlanError
 from colcon_deb.plan import read_package_xml
 from colcon_deb.repository import Repository
 from colcon_deb.run import Run
@@ -83,7 +87,8 @@ class DebPackageArguments:
 
     def __init__(  # noqa: D107
         self, *, planned, options, run, cache_key, source_date_epoch,
-        control, install, workspace_dependencies, ros_version,
+        control, copyright_text, changelog, install, workspace_dependencies,
+        ros_version,
     ):
         self.path = str(planned.path.resolve())
         self.deb_name = planned.deb_name
@@ -96,6 +101,10 @@ class DebPackageArguments:
         self.source_date_epoch = source_date_epoch
         # the control paragraph, the Architecture left to the container
         self.control = control
+        # /usr/share/doc/<deb name>/copyright; a function that returns the
+        # debian/changelog, read only when the deb is built
+        self.copyright_text = copyright_text
+        self.changelog = changelog
         # the system packages it builds with; the deb names of the
         # workspace packages it needs
         self.install = install
@@ -374,7 +383,8 @@ def build_debs(context, settings, plan, decorators, phases, *, pool, cache,
             planned=planned, options=options[planned.name], run=run,
             cache_key=key, source_date_epoch=newest_source,
             ros_version=plan.ros_version, **describe_deb(
-                plan, planned, resolution, suffixes[planned.name])))
+                plan, planned, resolution, suffixes[planned.name],
+                newest_source)))
 
     def post_run_events_and_unselected_packages(*, event_queue):
         event_queue.put((RunEngines(e.name for e in pool.engines), None))
@@ -442,11 +452,12 @@ def publish_prefix_setup(repository, plan, resolution):
         repository.publish(resolution.prefix_setup_deb)
 
 
-def describe_deb(plan, planned, resolution, suffix):
+def describe_deb(plan, planned, resolution, suffix, epoch):
     """
     Describe the deb of one package: control, and what it builds with.
 
     :param suffix: what its version ends with
+    :param epoch: the time of its newest source file
     :returns: the keyword arguments of DebPackageArguments that say it
     """
     version = plan.version(planned, resolution.codename, suffix)
@@ -458,13 +469,25 @@ def describe_deb(plan, planned, resolution, suffix):
     control = control_paragraph(
         package=planned.package, deb_name=planned.deb_name, version=version,
         architecture=ARCHITECTURE_PLACEHOLDER,
-        depends=[d for d in depends if d])
+        depends=[d for d in depends if d],
+        conflicts=[
+            relation(d, relation_names(plan, resolution, planned, d.name))
+            for d in planned.conflicts],
+        replaces=[
+            relation(d, relation_names(plan, resolution, planned, d.name))
+            for d in planned.replaces])
     install = []
     for dependency in planned.build_depends:
         if dependency.name not in plan.workspace_deb_names:
             install += resolved_names(plan, resolution, dependency.name)
     return {
         'control': control.dump(),
+        'copyright_text': planned.copyright_text,
+        'changelog': partial(
+            changelog_file, planned.package, planned.path,
+            deb_name=planned.deb_name, version=version,
+            distribution=resolution.codename, revision=plan.revision,
+            epoch=epoch),
         # system packages; the workspace debs are found when the job starts
         'install': sorted(set(install)),
         'workspace_dependencies': [
@@ -478,6 +501,21 @@ def resolved_names(plan, resolution, key):
     if key in plan.workspace_deb_names:
         return [plan.workspace_deb_names[key]]
     return resolution.system_packages[key]
+
+
+def relation_names(plan, resolution, planned, key):
+    """
+    Return the debs a key of `<conflict>` or `<replace>` stands for.
+
+    A key rosdep does not know is taken for a ROS package, as bloom
+    takes it: it may be one that is gone.
+    """
+    if key in plan.workspace_deb_names or key in resolution.system_packages:
+        return resolved_names(plan, resolution, key)
+    try:
+        return [deb_name(plan.ros_distro, key)]
+    except ValueError as e:
+        raise PlanError(f"package '{planned.name}': {e}") from None
 
 
 def create_job(planned, package_args):
