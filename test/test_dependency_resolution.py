@@ -169,6 +169,22 @@ def test_unresolved_key_names_package_and_key(plan, tmp_path):
     assert len(engine.specs) == 2
 
 
+def test_a_conflict_rosdep_does_not_know_is_kept_unresolved(tmp_path):
+    src = tmp_path / 'src'
+    plan = plan_of([decorator(write_package(
+        src, 'core', 'zlib', extra='  <conflict>gone</conflict>\n'))])
+    assert plan.system_keys() == ['gone', 'zlib']
+    cache = tmp_path / 'cache'
+    engine = RecordingEngine(
+        resolved={'zlib': {'installer': 'apt', 'packages': ['zlib']}},
+        unresolved={'gone': 'no rule'})
+    first = resolve_with(engine, plan, tmp_path, cache=cache)
+    assert first.system_packages == {'zlib': ['zlib']}
+    # the findings are kept all the same: the next run starts nothing
+    assert resolve_with(engine, plan, tmp_path, cache=cache) == first
+    assert len(engine.specs) == 1
+
+
 def test_key_of_another_installer(plan, tmp_path):
     engine = RecordingEngine(resolved={
         'zlib': {'installer': 'apt', 'packages': ['zlib']},
