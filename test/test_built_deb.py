@@ -228,10 +228,10 @@ def test_a_built_deb_has_copyright_and_changelog_in_its_doc_folder(
         tmp_path / NAME,
         {'name': f'{doc}/copyright', 'mode': 0o644},
         {'name': f'{doc}/changelog.Debian.gz', 'mode': 0o644})
-    assert check_data(deb, PREFIX, PACKAGE) == []
+    assert check_data(deb, PREFIX, deb_name=PACKAGE) == []
     # another deb's doc folder is not its own
     with pytest.raises(UnexpectedOutput, match='/usr/share/doc/'):
-        check_data(deb, PREFIX, 'ros-noetic-other')
+        check_data(deb, PREFIX, deb_name='ros-noetic-other')
 
 
 def test_a_built_deb_names_its_configuration_files(tmp_path):
