@@ -100,6 +100,22 @@ class RunEngines:
         self.names = tuple(names)
 
 
+class PackagePlatform:
+    """
+    The platform a job builds its package for.
+
+    With whether its engines run the platform under QEMU, which is
+    several times slower than natively.
+    """
+
+    __slots__ = ('identifier', 'platform', 'emulated')
+
+    def __init__(self, identifier, platform, emulated):  # noqa: D107
+        self.identifier = identifier
+        self.platform = platform
+        self.emulated = emulated
+
+
 class PackageBuiltOn:
     """A job built its package on a Docker engine."""
 

@@ -9,7 +9,8 @@ import threading
 
 from colcon_deb.cache import DebCache
 from colcon_deb.dependency_resolution import Resolution
-from colcon_deb.docker.engine_pool import EnginePool
+from colcon_deb.docker.engine_pool import PlatformEngines
+from colcon_deb.platforms import Platform
 from colcon_deb.repository import Repository
 from colcon_deb.settings import Settings
 
@@ -17,18 +18,22 @@ from colcon_deb.settings import Settings
 @dataclass(frozen=True)
 class Run:
     """
-    What every package job of a run uses, made before the first starts.
+    What the package jobs of a platform use, made before the first starts.
 
-    It holds services and facts, never outcomes: what happened to a
-    package travels as events (colcon_deb.event).
+    A run has one per platform it builds for.  It holds services and
+    facts, never outcomes: what happened to a package travels as events
+    (colcon_deb.event).
     """
 
     settings: Settings
-    engines: EnginePool
+    platform: Platform
+    # the engines that build for the platform
+    engines: PlatformEngines
+    # the cache as the platform's architecture sees it
     cache: DebCache
     # the output folder
     repository: Repository
-    # the tag of the builder image, the same on every engine
+    # the tag of the platform's builder image, the same on its engines
     image: str
     # what the prepare container found out of the target system
     target: Resolution

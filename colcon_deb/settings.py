@@ -9,6 +9,7 @@ from pathlib import Path
 
 from colcon_deb.docker.engine_pool import docker_engines
 from colcon_deb.output_folder import parse_size
+from colcon_deb.platforms import parse_platform
 
 
 # the defaults of the numeric options: argparse gets None, so that colcon
@@ -42,6 +43,9 @@ class Settings:
     cache: str
     cache_dir: Path
     docker_hosts: tuple
+    # the colcon_deb.platforms.Platform of each --platform; none: the
+    # engine's own
+    platforms: tuple
     continue_on_error: bool
     package_timeout: float
     retries: int
@@ -83,6 +87,7 @@ class Settings:
         except ValueError as e:
             raise RuntimeError(f'--docker-host {e}') from None
         deb_base = deb_base_of(args)
+        platforms = parse_platforms(getattr(args, 'platform', None) or ())
         return cls(
             ros_distro=args.ros_distro,
             prefix=args.install_prefix or f'/opt/ros/{args.ros_distro}',
@@ -99,6 +104,7 @@ class Settings:
             cache_dir=Path(args.cache_dir) if args.cache_dir
             else default_cache_dir(),
             docker_hosts=tuple(args.docker_host),
+            platforms=platforms,
             continue_on_error=args.continue_on_error,
             package_timeout=args.package_timeout,
             retries=numbers['retries'],
@@ -108,6 +114,25 @@ class Settings:
             min_free_space=min_free_space,
             wait_for_lock=args.wait_for_lock,
             sign_key=args.sign_key)
+
+
+def parse_platforms(values):
+    """
+    Return the platforms of the --platform options, each once.
+
+    :raises RuntimeError: naming the option that is wrong
+    """
+    platforms = []
+    for value in values:
+        try:
+            platform = parse_platform(value)
+        except ValueError as e:
+            raise RuntimeError(f'--platform {e}') from None
+        if any(p.name == platform.name for p in platforms):
+            raise RuntimeError(
+                f'--platform {platform.name} is given twice')
+        platforms.append(platform)
+    return tuple(platforms)
 
 
 def check_limits(args, retry_delay):

@@ -20,6 +20,7 @@ from colcon_deb.docker.engine import EngineError
 from colcon_deb.docker.engine import EngineUnreachable
 from colcon_deb.docker.engine import RunResult
 from colcon_deb.docker.engine import UnsafeArchive
+from colcon_deb.platforms import platform_of_machine
 from debian.deb822 import Deb822
 
 # what a scripted outcome of a build container looks like to the task
@@ -44,7 +45,8 @@ class FakeEngine:
     """Scripted outcomes per package; every build attempt is recorded."""
 
     def __init__(self, outcomes=None, *, url=None, jobs=None,
-                 gone_after=None):  # noqa: D107
+                 gone_after=None, machine='x86_64', architecture=None,
+                 binary=False):  # noqa: D107
         # package name -> outcomes of its build attempts, the last repeats
         self.outcomes = outcomes or {}
         self.url = url
@@ -52,6 +54,13 @@ class FakeEngine:
         # the engine disappears during its build number `gone_after` + 1
         self.gone_after = gone_after
         self.gone = False
+        # the kernel's name of its host's machine; its builds are for the
+        # Debian architecture of it, or for another one it emulates
+        self._machine = machine
+        self.architecture = architecture or \
+            platform_of_machine(machine).architecture
+        # its debs are of that architecture, else `all`
+        self.binary = binary
         self.builds = []
         self._lock = threading.Lock()
 
@@ -68,6 +77,9 @@ class FakeEngine:
 
     def jobs(self):
         return self._jobs or self.cpus()
+
+    def machine(self):
+        return self._machine
 
     def data_root(self):
         return None
@@ -108,7 +120,7 @@ class FakeEngine:
         if outcome == 'ok' or outcome in FILES:
             self._make_deb(contract.JobSpec.from_json(
                 spec.environment[contract.JOB_VARIABLE]), folders[Mount.OUT],
-                FILES.get(outcome))
+                FILES.get(outcome), self._architecture())
         if outcome == 'binaries':
             self._make_debs_with_debug_symbols(contract.JobSpec.from_json(
                 spec.environment[contract.JOB_VARIABLE]), folders[Mount.OUT])
@@ -119,13 +131,16 @@ class FakeEngine:
             spec.environment[contract.PREPARE_VARIABLE])
         (out / contract.PREPARE_RESULT_FILE).write_text(
             contract.PrepareResult(
-                codename='bookworm', architecture='amd64',
+                codename='bookworm', architecture=self.architecture,
                 python_version='3.11', installed=[],
                 resolved={
                     key: {'installer': 'apt', 'packages': [key]}
                     for key in request.keys},
                 unresolved={}, prefix_setup_available=True).to_json())
         return RunResult(exit_code=0)
+
+    def _architecture(self):
+        return self.architecture if self.binary else 'all'
 
     @staticmethod
     def _make_deb(spec, out, file=None, architecture='all'):

@@ -10,6 +10,8 @@ from colcon_deb.docker.builder_image import input_files
 from colcon_deb.docker.builder_image import REPOSITORY
 from colcon_deb.docker.builder_image import share_builder_image
 from colcon_deb.docker.engine import EngineError
+from colcon_deb.docker.engine import RunResult
+from colcon_deb.platforms import Platform
 import pytest
 
 BASE_IMAGE = 'ros:humble-ros-base'
@@ -35,7 +37,7 @@ class ImageEngine:
         self.copies.append((tag, other.name))
         other.images[tag] = other.copy_as or self.images[tag]
 
-    def pull(self, image):
+    def pull(self, image, platform=None):
         self.pulled.append(image)
         if image != BASE_IMAGE:
             raise EngineError('Docker: manifest unknown')
@@ -148,3 +150,88 @@ def test_ensure_without_the_base_image():
         "the base image 'nowhere:1' is not here and cannot be pulled "
         '(Docker: manifest unknown); pull or build it, or pass --base-image')
     assert engine.built == []
+
+
+class ArchitectureEngine(ImageEngine):
+    """An engine whose images record a platform and hold architectures."""
+
+    def __init__(self, recorded, inside, **kwargs):  # noqa: D107
+        super().__init__('e', {BASE_IMAGE: BASE_ID}, **kwargs)
+        self.recorded = recorded
+        # what `dpkg --print-architecture` prints, or an exception's text
+        self.inside = inside
+        self.runs = []
+
+    def image_platform(self, tag):
+        return self.recorded
+
+    def run(self, spec, *, on_stdout, on_stderr):
+        self.runs.append(spec.command)
+        if self.inside == 'exec format error':
+            on_stderr(
+                b'standard_init_linux.go:228: exec user process caused: '
+                b'exec format error\n')
+            return RunResult(exit_code=1)
+        on_stdout(f'{self.inside}\n'.encode())
+        return RunResult(exit_code=0)
+
+
+def test_a_recorded_architecture_that_matches_starts_no_container():
+    engine = ArchitectureEngine('linux/arm64', None)
+    tag = ensure_builder_image(
+        engine, BASE_IMAGE, platform=Platform('linux/arm64'),
+        on_line=None)
+    assert tag == builder_tag(BASE_IMAGE, BASE_ID, 'arm64')
+    assert engine.runs == []
+    assert len(engine.built) == 1
+
+
+def test_an_imported_image_is_looked_into():
+    """`docker import` records the engine's architecture, not the files'."""
+    engine = ArchitectureEngine('linux/amd64', 'arm64')
+    ensure_builder_image(
+        engine, BASE_IMAGE, platform=Platform('linux/arm64'), on_line=None)
+    assert engine.runs == [['dpkg', '--print-architecture']]
+    assert len(engine.built) == 1
+
+
+def test_an_image_of_another_architecture_is_refused():
+    engine = ArchitectureEngine('linux/amd64', 'amd64')
+    with pytest.raises(EngineError) as e:
+        ensure_builder_image(
+            engine, BASE_IMAGE, platform=Platform('linux/arm64'),
+            on_line=None)
+    assert str(e.value) == (
+        f"the base image '{BASE_IMAGE}' is for amd64 (`dpkg "
+        '--print-architecture` in a container of it), not for arm64 as '
+        '--platform linux/arm64 needs; give that platform an image of its '
+        'own: --platform linux/arm64=IMAGE')
+    assert engine.built == []
+
+
+def test_an_engine_without_emulation_is_named():
+    engine = ArchitectureEngine('linux/amd64', 'exec format error')
+    with pytest.raises(EngineError) as e:
+        ensure_builder_image(
+            engine, BASE_IMAGE, platform=Platform('linux/arm64'),
+            on_line=None)
+    assert str(e.value).startswith(
+        'building for linux/arm64 needs QEMU user emulation of aarch64, '
+        'which is not registered on the host of the Docker engine e: '
+        '`apt-get install qemu-user-static`')
+    assert engine.built == []
+
+
+def test_an_existing_builder_image_is_not_checked_again():
+    engine = ArchitectureEngine('linux/amd64', 'amd64')
+    tag = builder_tag(BASE_IMAGE, BASE_ID, 'arm64')
+    engine.images[tag] = 'sha256:' + 'c' * 64
+    assert ensure_builder_image(
+        engine, BASE_IMAGE, platform=Platform('linux/arm64'),
+        on_line=None) == tag
+    assert engine.runs == []
+
+
+def test_the_tag_follows_the_architecture():
+    assert builder_tag(BASE_IMAGE, BASE_ID, 'arm64') != \
+        builder_tag(BASE_IMAGE, BASE_ID, 'amd64')

@@ -91,7 +91,7 @@ def test_unresolved_dependencies(plan, tmp_path, engines):
 def resolve_into(cache, plan, tmp_path):
     """Resolve as a run with this cache does; return the image and result."""
     engine = FakeEngine()
-    image = builder_tag(BASE_IMAGE, engine.image_id(BASE_IMAGE))
+    image = builder_tag(BASE_IMAGE, engine.image_id(BASE_IMAGE), 'amd64')
     work = tmp_path / 'work'
     work.mkdir(exist_ok=True)
     resolution = resolve(
@@ -102,7 +102,7 @@ def resolve_into(cache, plan, tmp_path):
 
 
 def test_hits_and_misses(plan, tmp_path, engines):
-    cache = DebCache(tmp_path / 'cache')
+    cache = DebCache(tmp_path / 'cache', architecture='amd64')
     image, resolution = resolve_into(cache, plan, tmp_path)
     assert cache_states(plan, settings(), options(plan), cache) == {
         'core': 'miss: never built', 'app': 'miss: never built'}
@@ -124,7 +124,7 @@ def test_hits_and_misses(plan, tmp_path, engines):
 
 
 def test_corrupt_cached_deb(plan, tmp_path, engines):
-    cache = DebCache(tmp_path / 'cache')
+    cache = DebCache(tmp_path / 'cache', architecture='amd64')
     image, resolution = resolve_into(cache, plan, tmp_path)
     keys = package_keys(
         plan, options(plan), image=image, resolution=resolution,

@@ -6,6 +6,7 @@
 from argparse import Namespace
 from pathlib import Path
 
+from colcon_deb.platforms import Platform
 from colcon_deb.settings import Settings
 import pytest
 
@@ -19,6 +20,7 @@ def options(**changes):
         'no_dbgsym': False,
         'rosdep_command': 'rosdep', 'rosdep_source': [],
         'cache': 'conservative', 'cache_dir': None, 'docker_host': [],
+        'platform': None,
         'continue_on_error': False, 'package_timeout': None,
         'retries': None, 'retry_delay': None, 'memory': None, 'cpus': None,
         'min_free_space': '2G', 'wait_for_lock': False, 'sign_key': None}
@@ -40,6 +42,7 @@ def test_defaults(tmp_path, monkeypatch):
     assert settings.rosdep_sources == ()
     assert settings.docker_hosts == ()
     assert settings.dbgsym
+    assert settings.platforms == ()
     # None from argparse: what mixins and defaults files may set
     assert settings.revision == 0
     assert settings.retries == 0
@@ -59,6 +62,7 @@ def test_given_values(tmp_path):
         rosdep_source=[str(rules)], cache='aggressive',
         cache_dir=str(tmp_path / 'shared'),
         docker_host=['ssh://build1=8', 'tcp://build2:2376'],
+        platform=['linux/amd64', 'arm64=arm64v8/debian:bookworm'],
         continue_on_error=True, package_timeout=600.0, retries=2,
         retry_delay=0.5, memory='4g', cpus=1.5, min_free_space='500M',
         wait_for_lock=True, sign_key='0123ABCD'))
@@ -69,6 +73,9 @@ def test_given_values(tmp_path):
         rosdep_command='agirosdep', rosdep_sources=(str(rules),),
         cache='aggressive', cache_dir=tmp_path / 'shared',
         docker_hosts=('ssh://build1=8', 'tcp://build2:2376'),
+        platforms=(
+            Platform('linux/amd64'),
+            Platform('linux/arm64', 'arm64v8/debian:bookworm')),
         continue_on_error=True, package_timeout=600.0, retries=2,
         retry_delay=0.5, memory='4g', cpus=1.5, min_free_space=500 << 20,
         wait_for_lock=True, sign_key='0123ABCD')
@@ -99,6 +106,13 @@ def test_relative_deb_base_is_made_absolute(tmp_path, monkeypatch):
     ({'docker_host': ['tcp://a:2375=0']}, 'JOBS must be >= 1'),
     ({'docker_host': ['tcp://a:2375', 'tcp://a:2375=2']},
      "'tcp://a:2375' is given twice"),
+    ({'platform': ['linux/sparc']},
+     "--platform 'linux/sparc' is no platform colcon deb builds for; one "
+     'of linux/amd64, linux/386, linux/arm64'),
+    ({'platform': ['linux/arm64', 'linux/arm64/v8']},
+     '--platform linux/arm64 is given twice'),
+    ({'platform': ['linux/arm64=']},
+     "--platform 'linux/arm64=' names no base image"),
 ])
 def test_bad_option(changes, message):
     with pytest.raises(RuntimeError) as e:

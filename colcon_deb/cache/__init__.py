@@ -102,13 +102,24 @@ class DebCache:
     Layout: `<folder>/<package>/<full key>.json` describes an entry and
     names its debs (the package's, and the one of its debug symbols),
     each `<folder>/<package>/<sha256 of the deb>.deb`;
-    `<folder>/<package>/last.json` is the key of the latest entry, to
-    explain misses.
+    `<folder>/<package>/last-<architecture>.json` is the key of the
+    latest entry for an architecture, to explain misses (the keys of an
+    architecture's debs differ in the architecture, the entries of all
+    share the folder).
     """
 
-    def __init__(self, folder, strategy='conservative'):  # noqa: D107
+    def __init__(  # noqa: D107
+        self, folder, strategy='conservative', architecture=None,
+    ):
         self.folder = Path(folder)
         self.strategy = strategy
+        self.architecture = architecture
+        self._last = f'last-{architecture}.json' if architecture \
+            else 'last.json'
+
+    def for_architecture(self, architecture):
+        """Return the cache as the debs of one architecture see it."""
+        return DebCache(self.folder, self.strategy, architecture)
 
     def lookup(self, key):
         """
@@ -163,11 +174,11 @@ class DebCache:
             'debs': stored}
         write_atomically(
             self._entry_path(key.package, key.full), json.dumps(entry))
-        write_atomically(folder / 'last.json', json.dumps(key.as_dict()))
+        write_atomically(folder / self._last, json.dumps(key.as_dict()))
 
     def last_key(self, package):
         """Return the key (as a dict) of the latest entry of a package."""
-        return self._read(self.folder / package / 'last.json')
+        return self._read(self.folder / package / self._last)
 
     def last_full_key(self, package):
         """Return the full key of the latest entry of a package, or None."""

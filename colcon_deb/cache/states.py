@@ -8,9 +8,11 @@ from colcon_deb.dependency_resolution import cached_resolution
 from colcon_deb.docker.builder_image import builder_tag
 from colcon_deb.docker.engine import EngineError
 from colcon_deb.docker.engine_pool import docker_engines
+from colcon_deb.platforms import platform_of_machine
 
 
-def cache_states(plan, settings, options, cache):
+def cache_states(plan, settings, options, cache, *, platform=None,
+                 base_image=None):
     """
     Tell for each package whether its deb is cached, starting nothing.
 
@@ -18,17 +20,26 @@ def cache_states(plan, settings, options, cache):
     the keys cannot be known: then there is nothing to tell.
 
     :param options: {name: the package's colcon_deb.task.PackageOptions}
+    :param platform: the colcon_deb.platforms.Platform, default the first
+      engine's own
+    :param base_image: the platform's, default --base-image
     """
     if settings.cache == 'none':
         return {p.name: 'miss: --cache none' for p in plan.packages}
-    # the first engine makes the builder image every engine uses
+    base_image = base_image or settings.base_image
+    # the builder image of the first engine (the one of the platform's
+    # engines that makes it, unless a native one comes later)
     engine = docker_engines(settings.docker_hosts)[0]
     try:
         engine.check()
+        platform = platform or platform_of_machine(engine.machine())
+        if platform is None:
+            return None
         image = builder_tag(
-            settings.base_image, engine.image_id(settings.base_image))
+            base_image, engine.image_id(base_image), platform.architecture)
     except EngineError:
         return None
+    cache = cache.for_architecture(platform.architecture)
     resolution = cached_resolution(
         cache.folder, image, plan, rosdep_command=settings.rosdep_command,
         rosdep_sources=settings.rosdep_sources)

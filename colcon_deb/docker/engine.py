@@ -130,7 +130,7 @@ class DockerEngine:
         self.url = url
         self._jobs = jobs
         self._client = client
-        self._cpus = None
+        self._info = None
         self._context_endpoint = None
 
     @property
@@ -216,10 +216,17 @@ class DockerEngine:
 
     def cpus(self):
         """Return the number of CPUs the engine's host has."""
-        if self._cpus is None:
-            self._cpus = self._call(
-                lambda: self.client.info().get('NCPU')) or 1
-        return self._cpus
+        return self.info().get('NCPU') or 1
+
+    def machine(self):
+        """Return the kernel's name of its host's machine: x86_64."""
+        return self.info().get('Architecture') or ''
+
+    def info(self):
+        """Return what `docker info` says, asked once."""
+        if self._info is None:
+            self._info = self._call(self.client.info)
+        return self._info
 
     def data_root(self):
         """Return the folder the daemon keeps images and containers in."""
@@ -235,11 +242,23 @@ class DockerEngine:
                 return None
             raise
 
-    def pull(self, image):
+    def image_platform(self, tag):
+        """
+        Return the platform an image's config records: linux/arm/v7.
+
+        `docker import` records the engine's own, whatever the files are.
+        """
+        attrs = self._call(lambda: self.client.images.get(tag).attrs)
+        return '/'.join(
+            part for part in (
+                attrs.get('Os'), attrs.get('Architecture'),
+                attrs.get('Variant')) if part)
+
+    def pull(self, image, platform=None):
         """Pull an image; the error says why it cannot be had."""
         repository, _, tag = image.partition(':')
         self._call(lambda: self.client.images.pull(
-            repository, tag=tag or 'latest'))
+            repository, tag=tag or 'latest', platform=platform))
 
     def build_image(self, context_dir, tag, *, build_args, on_line):
         """Build an image and return its ID, streaming the build output."""

@@ -119,17 +119,40 @@ class EnginePool:
             return None
         return sum(engine.jobs() for engine in self.usable())
 
-    async def acquire(self):
-        """Wait for a free place, take it, and return its engine."""
+    def for_platform(self, platform):
+        """
+        Return the engines that build for a platform.
+
+        Those whose host runs the platform natively; without one, every
+        engine, under QEMU user emulation.
+        """
+        usable = self.usable()
+        native = [
+            e for e in usable if platform.runs_natively_on(e.machine())]
+        return PlatformEngines(
+            self, platform, native or usable, emulated=not native)
+
+    async def acquire(self, among=None):
+        """
+        Wait for a free place, take it, and return its engine.
+
+        :param among: the engines that may take it, default any
+        """
         while True:
-            engine = self._take()
+            engine = self._take(among)
             if engine is not None:
                 return engine
             await asyncio.sleep(WAIT_INTERVAL)
 
-    def _take(self):
+    def _take(self, among=None):
         limited = self.capacity() is not None
         candidates = self.usable()
+        if among is not None:
+            candidates = [e for e in candidates if e in among]
+            if not candidates:
+                raise EngineError(
+                    'no Docker engine for it is left: ' + '; '.join(
+                        f'{e.name}: {self.lost.get(e, "?")}' for e in among))
         with self._lock:
             free = [
                 e for e in candidates
@@ -159,3 +182,41 @@ class EnginePool:
                 self.lost.setdefault(engine, e.reason)
             return e.reason
         return None
+
+
+class PlatformEngines:
+    """
+    The engines of a run that build for one platform.
+
+    The jobs of the platform's packages take their places through it,
+    as they would from the whole pool.
+    """
+
+    def __init__(self, pool, platform, engines, *, emulated):  # noqa: D107
+        self.pool = pool
+        self.platform = platform
+        self.engines = list(engines)
+        # whether they run the platform's programs under QEMU
+        self.emulated = emulated
+
+    @property
+    def primary(self):
+        """The engine that makes the platform's builder image, resolves."""
+        usable = self.pool.usable()
+        for engine in self.engines:
+            if engine in usable:
+                return engine
+        raise EngineError(
+            f'no Docker engine for {self.platform.name} is left')
+
+    async def acquire(self):
+        """Wait for a free place on one of the engines, take it."""
+        return await self.pool.acquire(among=self.engines)
+
+    def release(self, engine):
+        """Give the place back."""
+        self.pool.release(engine)
+
+    def lose_if_gone(self, engine):
+        """Give the engine up when it no longer answers."""
+        return self.pool.lose_if_gone(engine)

@@ -174,10 +174,16 @@ def others_print_after(data):
 
 
 def activity(package):
-    """Return what a running package does: its phase or its wait."""
+    """
+    Return what a running package does: its phase or its wait.
+
+    Under QEMU emulation, which takes several times as long, it says so.
+    """
     if package.phase is not None:
-        return package.phase
-    return 'retrying' if package.retries else 'starting'
+        doing = package.phase
+    else:
+        doing = 'retrying' if package.retries else 'starting'
+    return f'{doing} (emulated)' if package.emulated else doing
 
 
 def render_progress(record, now, workers=None):
@@ -247,6 +253,8 @@ def mark_line(package, now, *, ascii_only=False):
         details.append('cached')
     elif package.status == SUCCEEDED:
         details.append(short_duration(package.duration(now)))
+        if package.emulated:
+            details.append('emulated')
     elif package.status == FAILED:
         line.append(f' failed: {package.reason}', style=style)
         details.append(short_duration(package.duration(now)))

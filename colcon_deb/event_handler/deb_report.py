@@ -40,6 +40,9 @@ The format (version 1); times are seconds, rounded to milliseconds::
           "phases": {"dependencies": 10.1, "build": 70.3,
                      "package": 12.0, "publish": 0.4},
           "worker": 1,              # the worker slot it ran in
+          "platform": "linux/arm64",  # what it was built for
+          "engine": "unix:///var/run/docker.sock",  # where; null: cached
+          "emulated": true,         # under QEMU: several times slower
           "deb": "ros-jazzy-calc-core_1.0.0-0noble_amd64.deb",
           "size": 123456,           # bytes of all its debs
           "debs": [                 # its own, then its debug symbols'
@@ -70,7 +73,7 @@ FORMAT_VERSION = 1
 CONFIGURATION_KEYS = (
     'ros_distro', 'base_image', 'install_prefix', 'deb_revision',
     'parallel_workers', 'retries', 'package_timeout', 'memory', 'cpus',
-    'cmake_args', 'run_tests', 'continue_on_error')
+    'cmake_args', 'run_tests', 'continue_on_error', 'platform')
 
 
 class DebReportEventHandler(RecordingEventHandler):
@@ -120,6 +123,9 @@ def package_report(package, run_start, end):
             name: seconds(duration)
             for name, duration in package.phase_durations(end).items()},
         'worker': package.slot,
+        'platform': package.platform,
+        'engine': package.engine,
+        'emulated': package.emulated,
         'deb': package.deb,
         'size': package.size,
         'debs': [

@@ -61,9 +61,28 @@ def summary_lines(record):
 
 
 def engine_lines(record):
-    """Say what each engine did, when there was more than one."""
+    """
+    Say what each engine did, when there was more than one.
+
+    With several platforms, or one under emulation, for which platform
+    each built which packages, and whether under QEMU.
+    """
     lines = []
-    if len(record.engines) > 1:
+    platforms = {p.platform for p in record.packages.values()} - {None}
+    emulated = any(p.emulated for p in record.packages.values())
+    if len(platforms) > 1 or emulated:
+        built = {}
+        for package in record.packages.values():
+            if package.engine:
+                built.setdefault((
+                    package.platform, package.engine, package.emulated),
+                    []).append(package.name)
+        for (platform, engine, emulated), names in sorted(built.items()):
+            lines.append(
+                f'Built for {platform} on {engine}'
+                + (' under QEMU emulation' if emulated else '')
+                + f": {len(names)} package(s) ({', '.join(sorted(names))})")
+    elif len(record.engines) > 1:
         for engine in record.engines:
             built = sorted(
                 p.name for p in record.packages.values()

@@ -40,6 +40,7 @@ from colcon_deb.event import EngineLost
 from colcon_deb.event import PackageBuiltOn
 from colcon_deb.event import PackageCached
 from colcon_deb.event import PackageFailure
+from colcon_deb.event import PackagePlatform
 from colcon_deb.event import PackageRetry
 from colcon_deb.event import RunEngines
 from colcon_deb.event import RunPhase
@@ -153,6 +154,10 @@ class PackageRecord:
         self.slot = None
         # the Docker engine that built it
         self.engine = None
+        # the platform it is built for (linux/arm64), and whether under
+        # QEMU emulation
+        self.platform = None
+        self.emulated = False
 
     @property
     def phase(self):
@@ -250,6 +255,7 @@ class RunRecord:
             PackageCached: self._cached,
             RunEngines: self._engines,
             PackageBuiltOn: self._built_on,
+            PackagePlatform: self._platform,
             EngineLost: self._engine_lost,
             EventReactorShutdown: self._shutdown,
         }
@@ -463,6 +469,12 @@ class RunRecord:
     def _built_on(self, data, job, now):
         package = self.package(data.identifier)
         package.engine = data.engine
+        return package
+
+    def _platform(self, data, job, now):
+        package = self.package(data.identifier)
+        package.platform = data.platform
+        package.emulated = data.emulated
         return package
 
     def _engine_lost(self, data, job, now):

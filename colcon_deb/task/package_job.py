@@ -14,6 +14,7 @@ import tempfile
 import threading
 import time
 
+from colcon_core.event.job import JobProgress
 from colcon_core.event.output import StderrLine
 from colcon_core.event.output import StdoutLine
 from colcon_core.logging import colcon_logger
@@ -32,6 +33,7 @@ from colcon_deb.event import EngineLost
 from colcon_deb.event import PackageBuiltOn
 from colcon_deb.event import PackageCached
 from colcon_deb.event import PackageFailure
+from colcon_deb.event import PackagePlatform
 from colcon_deb.event import PackageRetry
 from colcon_deb.repository import RepositoryError
 from colcon_deb.task import BuildTarget
@@ -63,13 +65,15 @@ class PackageJob:
         self.context = task.context
         self.args = task.context.args
         self.run = self.args.run
-        self.name = task.context.pkg.name
+        # the job's identifier: with several platforms, not the package's
+        # name alone
+        self.name = self.args.identifier
         # debian/changelog, made when the deb is built (see deb)
         self.changelog = None
 
     def progress(self, phase):
-        """Tell the package's phase."""
-        self.task.progress(phase)
+        """Tell the package's phase, as colcon's task would for its job."""
+        self.post(JobProgress(self.name, phase))
 
     def post(self, event):
         """Put an event into colcon's event queue."""
@@ -85,6 +89,8 @@ class PackageJob:
         """
         run = self.run
         key = self.args.cache_key
+        self.post(PackagePlatform(
+            self.name, run.platform.name, run.engines.emulated))
         self.progress(Phase.CACHE_CHECK)
         cached = run.cache.lookup(key)
         if cached:
@@ -278,7 +284,7 @@ class PackageJob:
             stage_root=contract.stage_root(self.args.deb_name),
             python_version=self.run.target.python_version, jobs=jobs)
         return contract.JobSpec(
-            name=self.name, deb_name=self.args.deb_name,
+            name=self.context.pkg.name, deb_name=self.args.deb_name,
             prefix=settings.prefix, ros_distro=settings.ros_distro,
             ros_version=self.args.ros_version, control=self.args.control,
             copyright_text=self.args.copyright_text, changelog=self.changelog,

@@ -67,6 +67,9 @@ from colcon_deb.plan import guess_codename
 from colcon_deb.plan import make_plan
 from colcon_deb.plan import PlanError
 from colcon_deb.plan import read_package_xml
+from colcon_deb.platforms import emulation_problem
+from colcon_deb.platforms import Platform
+from colcon_deb.platforms import platform_of_machine
 from colcon_deb.repository import Repository
 from colcon_deb.run import Run
 from colcon_deb.settings import DEFAULTS
@@ -86,10 +89,14 @@ class DebPackageArguments:
     """What the job of one package needs to build its deb."""
 
     def __init__(  # noqa: D107
-        self, *, planned, options, run, cache_key, source_date_epoch,
-        control, copyright_text, changelog, install, workspace_dependencies,
+        self, *, identifier, planned, options, run, cache_key,
+        source_date_epoch, control, copyright_text, changelog, install,
+        workspace_dependencies,
         ros_version,
     ):
+        # the job's: the package's name, with the platform's architecture
+        # when the run builds for several
+        self.identifier = identifier
         self.path = str(planned.path.resolve())
         self.deb_name = planned.deb_name
         # the deb of its debug symbols, made when it has binaries
@@ -174,6 +181,13 @@ class DebVerb(VerbExtensionPoint):
                  'repeat it to build on several engines at once (default: '
                  'the engine of DOCKER_HOST or the local socket)')
         parser.add_argument(
+            '--platform', action='append', metavar='PLATFORM[=IMAGE]',
+            help='A platform to build every package for, as Docker names '
+                 'it (linux/amd64, linux/arm64, linux/arm/v7), optionally '
+                 'with a base image of its own; repeatable (default: the '
+                 "Docker engine's own); a platform no engine runs natively "
+                 'is emulated with QEMU')
+        parser.add_argument(
             '--continue-on-error', action='store_true',
             help='Continue with the other packages when one fails (the '
                  'packages depending on it are skipped)')
@@ -246,9 +260,9 @@ class DebVerb(VerbExtensionPoint):
         options = package_options(args, settings, plan, destinations)
         cache = DebCache(settings.cache_dir, settings.cache)
         if args.dry_run:
-            states = cache_states(plan, settings, options, cache)
             print('\n'.join(format_plan(
-                plan, guess_codename(settings.base_image), states)))
+                plan, guess_codename(settings.base_image),
+                platform_cache_states(plan, settings, options, cache))))
             return 0
         if not plan.packages:
             print('No packages selected')
@@ -261,6 +275,7 @@ class DebVerb(VerbExtensionPoint):
             docker_engines(settings.docker_hosts),
             keep_going=settings.continue_on_error))
         use_capacity(args, pool)
+        platforms = platform_engines(settings, pool)
         deb_base = settings.deb_base
         run_id = uuid.uuid4().hex[:12]
         with locked_output_folder(deb_base, wait=settings.wait_for_lock), \
@@ -281,7 +296,8 @@ class DebVerb(VerbExtensionPoint):
                 try:
                     rc = build_debs(
                         context, settings, plan, decorators, phases,
-                        pool=pool, cache=cache, repository=repository,
+                        pool=pool, platforms=platforms, cache=cache,
+                        repository=repository,
                         options=options, labels=labels, stop=stop,
                         work_dir=work_dir)
                 finally:
@@ -304,6 +320,53 @@ def use_capacity(args, pool):
             f'Running {capacity} jobs at once, as many as the Docker '
             f'engines take (--parallel-workers {workers})')
         args.parallel_workers = capacity
+
+
+def platform_engines(settings, pool):
+    """
+    Return the engines of each platform of the run, checked.
+
+    Without --platform, the run builds for the first engine's own.  A
+    platform that local engines emulate needs QEMU registered in this
+    machine's kernel: without it the run stops before anything is built,
+    saying how to register it (a remote engine's host is found out when
+    its first container for the platform cannot start).
+    """
+    platforms = settings.platforms
+    if not platforms:
+        machine = pool.primary.machine()
+        platform = platform_of_machine(machine)
+        if platform is None:
+            raise RuntimeError(
+                f"the Docker engine {pool.primary.name} runs on '{machine}'"
+                ', a machine colcon deb knows no platform of')
+        platforms = (Platform(platform.name, settings.base_image), )
+    engines = []
+    for platform in platforms:
+        if platform.base_image is None:
+            platform = Platform(platform.name, settings.base_image)
+        found = pool.for_platform(platform)
+        if found.emulated and any(e.is_local for e in found.engines):
+            problem = emulation_problem(platform)
+            if problem:
+                raise RuntimeError(problem)
+        engines.append(found)
+    return engines
+
+
+def job_identifier(name, platform, platforms):
+    """
+    Return the identifier of a package's job for a platform.
+
+    A run for one platform has one job per package, named as the package;
+    a run for several has one per package and platform, named
+    `package@architecture`, so that each platform's builds run in
+    parallel, fail and skip their dependents on their own, and are
+    logged apart.
+    """
+    if len(platforms) == 1:
+        return name
+    return f'{name}@{platform.architecture}'
 
 
 def remove_containers(pool, run_id):
@@ -349,42 +412,34 @@ class _FirstLineOnly(logging.Filter):
         return True
 
 
-def build_debs(context, settings, plan, decorators, phases, *, pool, cache,
-               repository, options, labels, stop, work_dir):
-    """Make the builder image, resolve dependencies, build every deb."""
-    phases.append(RunPhase(RESOLVING_DEPENDENCIES))
-    image = ensure_builder_image(
-        pool.primary, settings.base_image,
-        on_line=lambda line: print(line, flush=True))
-    share_builder_image(pool.usable(), image)
-    resolution = resolve(
-        pool.primary, image, plan, rosdep_command=settings.rosdep_command,
-        rosdep_sources=settings.rosdep_sources, work_base=work_dir,
-        labels=labels, stop=stop, on_stdout=sys.stdout.buffer.write,
-        on_stderr=sys.stderr.buffer.write,
-        cache=None if settings.cache == 'none' else cache.folder)
-    publish_prefix_setup(repository, plan, resolution)
-    run = Run(
-        settings=settings, engines=pool, cache=cache, repository=repository,
-        image=image, target=resolution, stop=stop, labels=labels,
-        work_dir=work_dir)
-    keys = package_keys(
-        plan, options, image=image, resolution=resolution, cache=cache)
-    published = {
-        name: paragraph['Version']
-        for name, paragraph in repository.read_index().items()}
-    suffixes = plan.version_suffixes(keys, published, {
-        p.name: cache.last_full_key(p.name) for p in plan.packages})
+def build_debs(context, settings, plan, decorators, phases, *, pool,
+               platforms, cache, repository, options, labels, stop,
+               work_dir):
+    """
+    Make the builder images, resolve dependencies, build every deb.
 
+    For each platform: its builder image, its resolution, its cache keys
+    and one job per package; a job depends on the jobs of the package's
+    dependencies for the same platform.
+    """
+    phases.append(RunPhase(RESOLVING_DEPENDENCIES))
+    # every platform's image and resolution before anything is published
+    prepared = [
+        (engines, *prepare_platform(
+            settings, plan, engines=engines, cache=cache, labels=labels,
+            stop=stop, work_dir=work_dir))
+        for engines in platforms]
     jobs = OrderedDict()
-    for planned in plan.packages:
-        key, newest_source = keys[planned.name]
-        jobs[planned.name] = create_job(planned, DebPackageArguments(
-            planned=planned, options=options[planned.name], run=run,
-            cache_key=key, source_date_epoch=newest_source,
-            ros_version=plan.ros_version, **describe_deb(
-                plan, planned, resolution, suffixes[planned.name],
-                newest_source)))
+    for engines, image, resolution in prepared:
+        platform = engines.platform
+        jobs.update(platform_jobs(
+            settings, plan, engines=engines, image=image,
+            resolution=resolution,
+            cache=cache.for_architecture(platform.architecture),
+            repository=repository, options=options, labels=labels,
+            stop=stop, work_dir=work_dir,
+            identifier=lambda name, platform=platform: job_identifier(
+                name, platform, platforms)))
 
     def post_run_events_and_unselected_packages(*, event_queue):
         event_queue.put((RunEngines(e.name for e in pool.engines), None))
@@ -400,6 +455,96 @@ def build_debs(context, settings, plan, decorators, phases, *, pool, cache,
     return execute_jobs(
         context, jobs, on_error=on_error,
         pre_execution_callback=post_run_events_and_unselected_packages)
+
+
+def prepare_platform(settings, plan, *, engines, cache, labels, stop,
+                     work_dir):
+    """
+    Make a platform's builder image and resolve its dependencies.
+
+    :returns: the tag of the image and the resolution
+    """
+    platform = engines.platform
+    image = ensure_builder_image(
+        engines.primary, platform.base_image, platform=platform,
+        labels=labels, on_line=lambda line: print(line, flush=True))
+    share_builder_image(engines.engines, image)
+    resolution = resolve(
+        engines.primary, image, plan,
+        rosdep_command=settings.rosdep_command,
+        rosdep_sources=settings.rosdep_sources, work_base=work_dir,
+        labels=labels, stop=stop, on_stdout=sys.stdout.buffer.write,
+        on_stderr=sys.stderr.buffer.write,
+        cache=None if settings.cache == 'none' else cache.folder)
+    if resolution.architecture != platform.architecture:
+        raise RuntimeError(
+            f"the builder image of '{platform.base_image}' is for "
+            f'{resolution.architecture} (`dpkg --print-architecture` in '
+            f'it), not {platform.architecture} as {platform.name} needs; '
+            f'give that platform an image of its own: --platform '
+            f'{platform.name}=IMAGE')
+    return image, resolution
+
+
+def platform_jobs(settings, plan, *, engines, image, resolution, cache,
+                  repository, options, labels, stop, work_dir, identifier):
+    """Return the jobs of one platform, by identifier, in build order."""
+    platform = engines.platform
+    publish_prefix_setup(repository, plan, resolution)
+    run = Run(
+        settings=settings, platform=platform, engines=engines, cache=cache,
+        repository=repository, image=image, target=resolution, stop=stop,
+        labels=labels, work_dir=work_dir)
+    keys = package_keys(
+        plan, options, image=image, resolution=resolution, cache=cache)
+    published = published_versions(repository, platform.architecture)
+    suffixes = plan.version_suffixes(keys, published, {
+        p.name: cache.last_full_key(p.name) for p in plan.packages})
+    jobs = OrderedDict()
+    for planned in plan.packages:
+        key, newest_source = keys[planned.name]
+        jobs[identifier(planned.name)] = create_job(
+            planned, identifier, DebPackageArguments(
+                identifier=identifier(planned.name), planned=planned,
+                options=options[planned.name], run=run, cache_key=key,
+                source_date_epoch=newest_source,
+                ros_version=plan.ros_version, **describe_deb(
+                    plan, planned, resolution, suffixes[planned.name],
+                    newest_source)))
+    return jobs
+
+
+def published_versions(repository, architecture):
+    """Return {deb name: version} of an architecture's published debs."""
+    return {
+        name: paragraph['Version']
+        for name, paragraph in repository.read_index(architecture).items()}
+
+
+def platform_cache_states(plan, settings, options, cache):
+    """
+    Tell for each package whether its debs are cached, for a dry run.
+
+    One platform's states as they are; several platforms' one after the
+    other, each with its architecture.
+    """
+    platforms = settings.platforms or (None, )
+    found = {}
+    for platform in platforms:
+        base_image = platform and platform.base_image or settings.base_image
+        states = cache_states(
+            plan, settings, options, cache, platform=platform,
+            base_image=base_image)
+        if states is None:
+            return None
+        found[platform] = states
+    if len(platforms) == 1:
+        return found[platforms[0]]
+    return {
+        planned.name: '; '.join(
+            f'{platform.architecture} {found[platform][planned.name]}'
+            for platform in platforms)
+        for planned in plan.packages}
 
 
 @contextmanager
@@ -518,14 +663,19 @@ def relation_names(plan, resolution, planned, key):
         raise PlanError(f"package '{planned.name}': {e}") from None
 
 
-def create_job(planned, package_args):
-    """Create the colcon job that builds one package's deb."""
+def create_job(planned, identifier, package_args):
+    """
+    Create the colcon job that builds one package's deb for a platform.
+
+    :param identifier: a function of a package's name that returns the
+      identifier of its job for the platform
+    """
     extension = get_build_type_task(planned.build_type)
+    dependencies = [identifier(n) for n in planned.workspace_dependencies]
     context = TaskContext(
         pkg=planned.descriptor, args=package_args,
-        dependencies=OrderedDict(
-            (name, None) for name in planned.workspace_dependencies))
+        dependencies=OrderedDict((name, None) for name in dependencies))
     return Job(
-        identifier=planned.name,
-        dependencies=set(planned.workspace_dependencies),
-        task=extension, task_context=context)
+        identifier=identifier(planned.name),
+        dependencies=set(dependencies), task=extension,
+        task_context=context)
