@@ -3,9 +3,14 @@
 # Licensed under the Apache License, Version 2.0
 
 # Make a Debian base image from the package mirror when it is missing: there
-# is no container registry to pull it from.  Usage: make_base_image.sh TAG
+# is no container registry to pull it from.
+# Usage: make_base_image.sh TAG [ARCHITECTURE]
+# An architecture other than the host's (arm64) needs QEMU's binfmt
+# handlers; the image then holds that architecture's files, though Docker
+# 20.10 records the host's in its config (colcon deb looks inside).
 set -euo pipefail
 tag=${1:-debian:bookworm}
+arch=${2:-$(dpkg --print-architecture)}
 suite=${tag#*:}
 
 if docker image inspect "$tag" >/dev/null 2>&1; then
@@ -17,6 +22,7 @@ mirror=$(awk '/^URIs:/ {print $2; exit}' \
 mirror=${mirror:-http://deb.debian.org/debian}
 rootfs=$(mktemp -d)
 trap 'rm -rf "$rootfs"' EXIT
-debootstrap --variant=minbase "$suite" "$rootfs" "$mirror" >/dev/null
+debootstrap --variant=minbase --arch="$arch" "$suite" "$rootfs" "$mirror" \
+  >/dev/null
 tar -C "$rootfs" -c . | docker import - "$tag"
-echo "made base image $tag from $mirror"
+echo "made base image $tag ($arch) from $mirror"

@@ -72,9 +72,10 @@ def copy_workspace(destination, source=WORKSPACE):
     return destination
 
 
-def run_in_clean_container(client, repository, script, *, folders=None):
+def run_in_clean_container(client, repository, script, *, folders=None,
+                           image=BASE_IMAGE):
     """
-    Run a shell script in a container of the plain base image.
+    Run a shell script in a container of the plain base image (or another).
 
     The produced repository is mounted read-only at /repo; the container
     reaches the package mirror for the system dependencies.  Returns the
@@ -84,7 +85,7 @@ def run_in_clean_container(client, repository, script, *, folders=None):
     for host_path, container_path in (folders or {}).items():
         volumes[str(host_path)] = {'bind': container_path, 'mode': 'ro'}
     container = client.containers.run(
-        BASE_IMAGE, ['bash', '-euxc', script], volumes=volumes,
+        image, ['bash', '-euxc', script], volumes=volumes,
         network_mode='host', detach=True,
         environment={'DEBIAN_FRONTEND': 'noninteractive'},
         labels={'colcon-deb-test': 'clean'})

@@ -11,6 +11,11 @@ for real, under QEMU.
 
 import json
 
+from colcon_core.event.job import JobProgress
+from colcon_core.event.job import JobStarted
+from colcon_deb.event import PackagePlatform
+from colcon_deb.event_handler.deb_progress import status_line
+from colcon_deb.event_handler.run_record import RunRecord
 from debian.deb822 import Packages
 from fake_engine import FakeEngine
 import pytest
@@ -129,3 +134,17 @@ def test_a_platform_without_emulation_stops_before_anything_is_built(
     assert 'colcon deb: building for linux/riscv64 needs QEMU user ' \
         'emulation of riscv64, which is not registered on this machine: ' \
         '`apt-get install qemu-user-static`' in captured.err
+
+
+def test_the_progress_shows_an_emulated_package():
+    record = RunRecord(clock=lambda: 10.0)
+    for event in (
+            JobStarted('top@arm64'),
+            PackagePlatform('top@arm64', 'linux/arm64', True),
+            JobProgress('top@arm64', 'build'),
+            JobStarted('top@amd64'),
+            PackagePlatform('top@amd64', 'linux/amd64', False),
+            JobProgress('top@amd64', 'build')):
+        record.fold((event, None))
+    assert '(top@arm64: build (emulated), top@amd64: build)' in \
+        status_line(record, 10.0)
