@@ -92,8 +92,10 @@ def deb_name(package):
 def test_one_folder_holds_amd64_arm64_and_all_debs(built):
     workspace, output = built
     published = index(workspace / 'deb')
+    # with the debug symbols of each architecture's binaries
     assert set(published) == {
-        (deb_name(p), a) for p in BINARY for a in ('amd64', 'arm64')} | {
+        (deb_name(p) + dbgsym, a) for p in BINARY
+        for a in ('amd64', 'arm64') for dbgsym in ('', '-dbgsym')} | {
         (deb_name(p), 'all') for p in ALL}
     for package in BINARY:
         assert published[deb_name(package), 'amd64']['Version'] == \
