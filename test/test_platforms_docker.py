@@ -117,10 +117,10 @@ def test_one_folder_holds_amd64_arm64_and_all_debs(built):
         jobs['calc_cli@arm64']['engine']
 
 
-# python3 for calc_py's script: its deb does not depend on it yet
+# calc_py's deb depends on python3, which its script needs
 USE_THE_DEBS = INSTALL_FROM_REPOSITORY + """
 apt-get install -y -q --no-install-recommends \
-  ros-noetic-calc-cli ros-noetic-calc-py python3
+  ros-noetic-calc-cli ros-noetic-calc-py
 set +u
 . /opt/ros/noetic/setup.bash
 set -u
