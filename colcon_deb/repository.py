@@ -329,12 +329,13 @@ class Repository:
             # level 6, as dpkg-scanpackages | gzip: 9 costs twice the time
             'Packages.gz': gzip.compress(packages, compresslevel=6, mtime=0),
         }
-        if self._first['text']:
+        if self._first['text'] and not self._first.get('stored'):
             # the first index (maybe an older colcon-deb's, without
             # by-hash) is a generation like the others: its debs are
             # removed once no kept index names them
             self._first['hashes'].add(
                 _store(self.folder, self._first['text'].encode()))
+            self._first['stored'] = True
         for data in files.values():
             _store(self.folder, data)
         architectures = sorted({architecture for _, architecture in current})
@@ -387,6 +388,9 @@ class Repository:
         """
         self._next_removal = time.monotonic() + GRACE_SECONDS / 4
         by_hash = self.folder / BY_HASH
+        if not by_hash.is_dir():
+            # an older colcon-deb's folder, until its first generation
+            return
         # a signed folder's InRelease may be behind Release, until the end
         current = set(_release_hashes(self.folder).values()) | set(
             _release_hashes(self.folder, 'InRelease').values())

@@ -257,6 +257,9 @@ def test_the_folder_of_an_older_version_is_taken_over(
     (repo / '.index.lock').write_text('')
     assert sorted(Repository(repo).read_index()) == [
         'ros-humble-a', 'ros-humble-b']
+    # a run that changes nothing leaves it as it is
+    Repository(repo).write_index()
+    assert old.exists() and not (repo / BY_HASH).exists()
 
     monkeypatch.setattr(repository, 'GRACE_SECONDS', 0)
     run = Repository(repo)
