@@ -22,7 +22,9 @@ import subprocess
 import tempfile
 import time
 
+from colcon_deb.docker.engine import DockerEngine
 from colcon_deb.docker.engine import PID_LABEL
+from docker_helpers import BASE_IMAGE
 from docker_helpers import check_workspace_debs_work
 from docker_helpers import colcon_deb
 from docker_helpers import colcon_deb_command
@@ -241,6 +243,22 @@ def test_a_remote_engine_sends_back_only_the_deb(
     assert {'ros-noetic-a-sleepy', 'ros-noetic-hostile'} <= published
     assert 'libc-bin' not in published
     assert not list(workspace.rglob('*stolen*'))
+
+
+def test_an_image_of_several_tags_is_copied_by_the_one_asked(
+        docker_engine, second):
+    """Builds of the same layers share one image ID, and its tags."""
+    image = docker_engine.images.get(BASE_IMAGE)
+    for tag in ('first', 'second'):
+        image.tag('colcon-deb-test-alias', tag)
+    try:
+        DockerEngine(LOCAL).copy_image(
+            'colcon-deb-test-alias:second', DockerEngine(second.url))
+        copied = second.client().images.get('colcon-deb-test-alias:second')
+        assert copied.id == image.id
+    finally:
+        for tag in ('first', 'second'):
+            docker_engine.images.remove(f'colcon-deb-test-alias:{tag}')
 
 
 def wait_for_a_build(client, timeout=180):

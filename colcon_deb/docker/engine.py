@@ -356,8 +356,10 @@ class DockerEngine:
         from one engine's API to the other's.
         """
         image = self._call(lambda: self.client.images.get(tag))
+        # by this tag: an image built twice from the same layers has the
+        # tags of both builds, and the first one may be the other's
         destination._call(lambda: destination.client.images.load(
-            image.save(named=True)))
+            image.save(named=tag)))
 
     def remove_image(self, tag):
         """Remove an image if it exists."""
