@@ -111,8 +111,7 @@ def check_deb(path, package, version, architectures):
 
 def read_regular_file(path):
     """Read a file a container left, following no link to it."""
-    descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
-    with os.fdopen(descriptor, 'rb') as f:
+    with _open_no_link(path) as f:
         return f.read()
 
 
@@ -190,8 +189,7 @@ def _control(path):
 
 def _read(path, read):
     """Read from a deb, following no link to it; one line if it fails."""
-    descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
-    with os.fdopen(descriptor, 'rb') as f:
+    with _open_no_link(path) as f:
         try:
             with closing(DebFile(fileobj=f)) as deb:
                 return read(deb)
@@ -199,6 +197,11 @@ def _read(path, read):
                 OSError, ValueError) as e:
             raise UnexpectedOutput(
                 f"its deb '{path.name}' cannot be read: {e}") from None
+
+
+def _open_no_link(path):
+    """Open a file for reading; a link in its place fails (ELOOP)."""
+    return os.fdopen(os.open(path, os.O_RDONLY | os.O_NOFOLLOW), 'rb')
 
 
 def _printable(name):
