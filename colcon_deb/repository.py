@@ -147,7 +147,7 @@ class Repository:
                             architecture, other[1]):
                         del current[other]
                 current[package, architecture] = _packages_paragraph(
-                    name, _describe_deb(target))
+                    name, _describe_deb(target, control))
                 self._write_generation(current)
                 published = True
             finally:
@@ -535,10 +535,13 @@ def _deb_names(packages_text):
     return set(_FILENAME.findall(packages_text))
 
 
-def _describe_deb(path):
-    """Read what the index needs from one deb: control fields, checksums."""
-    with closing(DebFile(path)) as deb:
-        fields = list(deb.debcontrol().items())
+def _describe_deb(path, control):
+    """
+    Return what the index needs of a deb: control fields, checksums.
+
+    :param control: its control, which publishing read already
+    """
+    fields = list(control.items())
     hashes = [hashlib.new(algorithm) for _, algorithm in _DEB_HASHES]
     size = 0
     with path.open('rb') as deb_file:
