@@ -200,7 +200,7 @@ def _read(path, read):
 
 
 def _open_no_link(path):
-    """Open a file for reading; a link in its place fails (ELOOP)."""
+    """Open a file for reading; a link in its place fails to open."""
     return os.fdopen(os.open(path, os.O_RDONLY | os.O_NOFOLLOW), 'rb')
 
 
