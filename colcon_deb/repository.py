@@ -100,6 +100,8 @@ class Repository:
         self._first = None
         # the debs named by the generations this object knows, by hash
         self._names = {}
+        # the fields of the current paragraphs, by their text
+        self._parsed = {}
         # when publishing next looks for generations to remove: no sooner
         # than any can be old enough, so that a deb costs no look at them
         self._next_removal = 0
@@ -218,11 +220,16 @@ class Repository:
         """
         with self._lock:
             current = self._read_current()
+            # every job reads the index: a paragraph is parsed once
+            self._parsed = {
+                paragraph: self._parsed.get(paragraph) or _fields(paragraph)
+                for paragraph in current.values()}
+            parsed = self._parsed
         index = {}
         for (package, deb_architecture), paragraph in current.items():
             if architecture in (None, deb_architecture) or \
                     deb_architecture == 'all':
-                index.setdefault(package, _fields(paragraph))
+                index.setdefault(package, dict(parsed[paragraph]))
         return index
 
     def dependency_closure(self, deb_names, system=(), architecture=None):
