@@ -5,15 +5,18 @@
 # The bloom loop, inside one container of the builder image: for each
 # package in build order, bloom-generate rosdebian, fakeroot debian/rules
 # binary, and install the deb before the next package.
-# Usage: bloom_loop.sh DISTRO PACKAGE...  (the workspace is /ws, read-only;
-# rosdep rule files in /rosdep)
+# The workspace's system packages are installed before, not timed.
+# Usage: bloom_loop.sh DISTRO "SYSTEM_PACKAGE..." PACKAGE...  (the workspace
+# is /ws, read-only; rosdep rule files in /rosdep)
 set -euo pipefail
 distro=$1
-shift
+system=$2
+shift 2
 export DEBIAN_FRONTEND=noninteractive
 
+# shellcheck disable=SC2086
 apt-get install -y -q --no-install-recommends python3-bloom debhelper dh-python \
-  fakeroot >/dev/null
+  fakeroot $system >/dev/null
 
 # rosdep: the workspace's packages as ros-<distro>-<name> debs, then the
 # rule files of the tests; a local rosdistro index that knows the distribution

@@ -22,14 +22,16 @@ BASE_IMAGE = 'debian:bookworm'
 REPORT = Path('log') / 'latest_deb' / 'report.json'
 
 
-def colcon_deb_command(workers, base_image=BASE_IMAGE):
-    """Return the colcon deb command of the benchmarks (rosdep offline)."""
+def colcon_deb_command(workers, base_image=BASE_IMAGE, cache='cache'):
+    """
+    Return the colcon deb command of the benchmarks (rosdep offline).
+
+    Its cache is the benchmark's own, in the workspace: cold stays cold.
+    """
     command = [
         'colcon', 'deb', '--ros-distro', DISTRO, '--base-image', base_image,
         '--parallel-workers', str(workers), '--event-handlers',
-        'deb_progress-',
-        # a cache of the benchmark's own, in its workspace: cold stays cold
-        '--cache-dir', 'cache']
+        'deb_progress-', '--cache-dir', cache]
     return command + ['--rosdep-source', str(ROSDEP_RULES / 'system.yaml')]
 
 

@@ -9,6 +9,7 @@ import threading
 
 from colcon_deb.cache import DebCache
 from colcon_deb.dependency_resolution import Resolution
+from colcon_deb.docker.dependency_image import DependencyImages
 from colcon_deb.docker.engine_pool import PlatformEngines
 from colcon_deb.platforms import Platform
 from colcon_deb.repository import Repository
@@ -35,6 +36,8 @@ class Run:
     repository: Repository
     # the tag of the platform's builder image, the same on its engines
     image: str
+    # the builder image with the system packages of a set of packages
+    dependency_images: DependencyImages
     # what the prepare container found out of the target system
     target: Resolution
     # set on Ctrl-C or SIGTERM: running containers are killed

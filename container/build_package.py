@@ -5,12 +5,14 @@
 Build one package into a .deb inside a container of the builder image.
 
 The host decides what the deb is (name, version, control fields, which
-system packages to install) and how its build type builds it (the build
+workspace debs it needs) and how its build type builds it (the build
 steps), and passes it in as a contract.JobSpec; this script does what needs
-the target system: install the dependencies, run the build steps, which
+the target system: unpack the workspace debs, run the build steps, which
 install under the staging root, add the shared-library dependencies, and
-pack the deb with dpkg-deb.  The mounts are those of contract.Mount.  Only
-the Python standard library is used.
+pack the deb with dpkg-deb.  The system packages it needs are in the image
+already: the same script installed them when the host made the image.  The
+mounts are those of contract.Mount.  Only the Python standard library is
+used.
 
 The build steps are the package's own code, which is not trusted: they run
 as contract.BUILD_USER, who can write to the work folder only, and what
@@ -44,14 +46,12 @@ from helpers import WORKSPACE_TEMPLATES
 SOURCE = Path(contract.Mount.SOURCE)
 REPO = Path(contract.Mount.REPO)
 OUT = Path(contract.Mount.OUT)
-ARCHIVES = Path(contract.Mount.ARCHIVES)
 BUILD = Path(contract.BUILD_FOLDER)
 # staged as debian/<deb name>, where dpkg-shlibdeps expects a package's files
 PACKAGING = Path(contract.PACKAGING_FOLDER)
 
 # a download that fails for no reason of ours is tried again
 APT_RETRIES = ('-o', 'Acquire::Retries=3')
-APT_OPTIONS = list(APT_RETRIES)
 APT_ENV = dict(os.environ, DEBIAN_FRONTEND='noninteractive')
 # tar's own rules where Python has extraction filters: no member outside /
 TAR_FILTER = {'filter': 'tar'} if hasattr(tarfile, 'tar_filter') else {}
@@ -72,16 +72,17 @@ def main(argv):
     """
     Do one step of building the deb the host describes.
 
-    `download` fetches what the build needs (with network), `build`
-    installs it, builds and packages (without network).  The exit code says
-    what failed.
+    `install PACKAGE...` installs system packages, with network, while a
+    dependency image is made (see colcon_deb.docker.dependency_image);
+    `build` unpacks the workspace debs, builds and packages, without
+    network, in a container of that image.  The exit code says what failed.
     """
-    spec = contract.JobSpec.from_json(os.environ[contract.JOB_VARIABLE])
     try:
-        if argv == [contract.DOWNLOAD]:
-            download_dependencies(spec)
+        if argv[:1] == [contract.INSTALL]:
+            install_system_packages(argv[1:])
             return 0
-        install_dependencies(spec)
+        spec = contract.JobSpec.from_json(os.environ[contract.JOB_VARIABLE])
+        unpack_workspace_debs(spec)
         env = build_environment(spec)
         phase(contract.Phase.BUILD)
         stage_root = build(spec, env)
@@ -109,41 +110,41 @@ def call(cmd, meaning, **kwargs):
             meaning)
 
 
-def download_dependencies(spec):
+def install_system_packages(packages):
     """
-    Download the build dependencies into /archives (with network).
+    Install system packages and leave no downloaded deb behind.
 
-    The build container installs them from there without network.  When
-    the image's package lists are older than the mirror, they are
-    refreshed and handed over to the build container with the downloads.
+    When the image's package lists are older than the mirror, the download
+    fails: the lists are refreshed and the install tried again.  What is
+    installed becomes a layer of the dependency image, without the debs
+    apt downloaded for it.
     """
-    download = apt_install(spec, '--download-only')
+    install = [
+        'apt-get', 'install', '-y', '-q', '--no-install-recommends',
+        *APT_RETRIES, *packages]
     try:
-        call(download, contract.EXIT_DEPENDENCIES, env=APT_ENV)
+        call(install, contract.EXIT_DEPENDENCIES, env=APT_ENV)
     except StepFailed:
         print('colcon-deb: refreshing all package lists and trying again',
               flush=True)
         call(['apt-get', 'update', '-q', *APT_RETRIES],
              contract.EXIT_DEPENDENCIES, env=APT_ENV)
-        shutil.copytree('/var/lib/apt/lists', ARCHIVES / 'lists',
-                        ignore=shutil.ignore_patterns('lock', 'partial'))
-        call(download, contract.EXIT_DEPENDENCIES, env=APT_ENV)
+        call(install, contract.EXIT_DEPENDENCIES, env=APT_ENV)
+    # as `apt-get clean`, which would also drop the image's package cache
+    for deb in Path('/var/cache/apt/archives').glob('*.deb'):
+        deb.unlink()
 
 
-def install_dependencies(spec):
+def unpack_workspace_debs(spec):
     """
-    Install the build dependencies (without network).
+    Unpack the workspace debs the package needs over the image.
 
-    apt installs the system packages the image lacks (`install` names
-    those of the workspace debs too); the workspace debs are then unpacked
-    over the image.  That costs what creating their files costs, where
-    `dpkg --install` adds tens of milliseconds a deb for its database: a
-    late package of a deep workspace needs hundreds of debs.
+    The system packages are in the image already (a dependency image made
+    for the package's set of them).  Unpacking costs what creating their
+    files costs, where `dpkg --install` adds tens of milliseconds a deb for
+    its database: a late package of a deep workspace needs hundreds of
+    debs.
     """
-    if (ARCHIVES / 'lists').is_dir():
-        APT_OPTIONS.extend(('-o', f"Dir::State::Lists={ARCHIVES / 'lists'}"))
-    if spec.install:
-        call(apt_install(spec), contract.EXIT_DEPENDENCIES, env=APT_ENV)
     if spec.workspace_debs:
         print(f'+ unpacking {len(spec.workspace_debs)} workspace debs',
               flush=True)
@@ -184,15 +185,6 @@ def unpack_deb(deb):
             pass
     call(['dpkg-deb', '--extract', str(deb), '/'],
          contract.EXIT_DEPENDENCIES)
-
-
-def apt_install(spec, *options):
-    """Return the apt-get command that installs the system packages."""
-    (ARCHIVES / 'partial').mkdir(parents=True, exist_ok=True)
-    return [
-        'apt-get', 'install', '-y', '-q', '--no-install-recommends',
-        *APT_OPTIONS, '-o', f'Dir::Cache::Archives={ARCHIVES}', *options,
-        *spec.install]
 
 
 def build_environment(spec):

@@ -23,9 +23,10 @@ SCRIPTS = '/opt/colcon-deb'
 BUILD_SCRIPT = f'{SCRIPTS}/build_package.py'
 PREPARE_SCRIPT = f'{SCRIPTS}/prepare_run.py'
 
-# the arguments of BUILD_SCRIPT: fetch the dependencies with network, or
-# install them, build and package without
-DOWNLOAD = 'download'
+# the arguments of BUILD_SCRIPT: install system packages (followed by their
+# names) into a dependency image, with network; or build and package,
+# without
+INSTALL = 'install'
 BUILD = 'build'
 
 
@@ -38,8 +39,6 @@ class Mount:
     REPO = '/repo'
     # what a container hands back: the deb, or the prepare findings
     OUT = '/out'
-    # the downloaded dependencies, shared by the containers of a package
-    ARCHIVES = '/archives'
     # the rosdep rule files of the run, for the prepare container
     ROSDEP_RULES = '/colcon-deb/rosdep'
 
@@ -271,8 +270,6 @@ class JobSpec(Message):
     # becomes its changelog.Debian.gz
     copyright_text: str = ''
     changelog: str = ''
-    # the system packages to install that the builder image lacks
-    install: list = field(default_factory=list)
     # the file names under Mount.REPO of the workspace debs to install
     workspace_debs: list = field(default_factory=list)
     # the time of every file in the deb: the newest source file's

@@ -62,6 +62,8 @@ class FakeEngine:
         # its debs are of that architecture, else `all`
         self.binary = binary
         self.builds = []
+        # tag -> labels of the images made from a Dockerfile
+        self.images = {}
         self._lock = threading.Lock()
 
     name = property(lambda self: self.url or 'unix:///fake.sock')
@@ -85,7 +87,20 @@ class FakeEngine:
         return None
 
     def image_id(self, tag):
+        if tag.startswith('colcon-deb-dependencies:') and \
+                tag not in self.images:
+            return None
         return 'sha256:' + '0' * 64
+
+    def build_image_from(self, dockerfile, tag, *, labels, on_line):
+        self.check()
+        on_line(dockerfile.splitlines()[0])
+        self.images[tag] = labels
+
+    def labelled_images(self, labels):
+        return {
+            tag: found for tag, found in self.images.items()
+            if labels.items() <= found.items()}
 
     def run_labels(self):
         return {}
@@ -98,8 +113,6 @@ class FakeEngine:
         if spec.command[-1] == contract.PREPARE_SCRIPT:
             return self._prepare(spec, folders[Mount.OUT])
         package = spec.labels['colcon-deb.package']
-        if spec.command[-1] == contract.DOWNLOAD:
-            return RunResult(exit_code=0)
         with self._lock:
             attempt = sum(1 for name in self.builds if name == package)
             self.builds.append(package)

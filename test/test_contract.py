@@ -24,7 +24,7 @@ def job_spec():
             BuildStep(
                 ['make', 'install'], env={'DESTDIR': '/stage'}, cwd='/b'),
         ],
-        install=['zlib-dev'], workspace_debs=['ros-humble-a.deb'],
+        workspace_debs=['ros-humble-a.deb'],
         source_date_epoch=1_700_000_000)
 
 
@@ -54,7 +54,6 @@ def test_job_spec_defaults():
         'name': 'a', 'deb_name': 'ros-humble-a', 'prefix': '/opt/ros/humble',
         'ros_distro': 'humble', 'ros_version': '2', 'control': '',
         'steps': []}))
-    assert spec.install == []
     assert spec.workspace_debs == []
     assert spec.source_date_epoch == 0
 

@@ -11,6 +11,7 @@ from colcon_deb.docker.engine import ContainerSpec
 from colcon_deb.docker.engine import DockerEngine
 from colcon_deb.docker.engine import EngineError
 from colcon_deb.docker.engine import Folder
+from colcon_deb.docker.engine import ImageBuildFailed
 from colcon_deb.docker.engine import UnsafeArchive
 from docker_helpers import BASE_IMAGE
 import pytest
@@ -28,6 +29,37 @@ def test_output_chunks_become_lines_per_stream():
     assert stdout == [
         b'first line\n', b'second line\n', b'third line without newline\n']
     assert stderr == [b'error one\n']
+
+
+class BuildingClient:
+    """A Docker client whose image builds stream the chunks given."""
+
+    def __init__(self, chunks):
+        self.api = self
+        self.chunks = chunks
+
+    def build(self, **options):
+        yield from self.chunks
+
+
+def test_an_image_build_passes_its_output_on_by_whole_lines():
+    engine = DockerEngine(client=BuildingClient([
+        {'stream': 'Step 2/2 : RUN install\n'},
+        {'stream': '\x1b[91mE'}, {'stream': ': \x1b[0m'},
+        {'stream': '\x1b[91mUnable to locate package x\n\x1b[0m'},
+        {'stream': 'last words'},
+        {'error': "The command 'install' returned a non-zero code: 3"},
+    ]))
+    lines = []
+    with pytest.raises(ImageBuildFailed) as info:
+        engine.build_image_from(
+            'FROM a\n', 'b:c', labels={}, on_line=lines.append)
+    assert lines == [
+        'Step 2/2 : RUN install', 'E: Unable to locate package x',
+        'last words']
+    assert str(info.value) == (
+        "building image 'b:c' failed: The command 'install' returned a "
+        'non-zero code: 3')
 
 
 def test_unreachable_daemon_is_an_engine_error(monkeypatch):

@@ -46,8 +46,16 @@ CAPABILITIES = ('CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'SETGID', 'SETUID')
 SECURITY_OPTIONS = ('no-new-privileges',)
 
 
+# the codes the engine colors a build's stderr with
+_COLOR = re.compile('\x1b\\[[0-9;]*m')
+
+
 class EngineError(RuntimeError):
     """The container engine failed or cannot be reached."""
+
+
+class ImageBuildFailed(EngineError):
+    """A step of an image's build failed: the engine itself is fine."""
 
 
 class UnsafeArchive(RuntimeError):
@@ -262,25 +270,64 @@ class DockerEngine:
 
     def build_image(self, context_dir, tag, *, build_args, on_line):
         """Build an image and return its ID, streaming the build output."""
+        return self._build(
+            tag, on_line, path=str(context_dir), buildargs=build_args,
+            labels={LABEL: 'builder'})
+
+    def build_image_from(self, dockerfile, tag, *, labels, on_line):
+        """
+        Build an image from a Dockerfile of no context and return its ID.
+
+        The `RUN` steps get the host's network, as the engine's containers
+        do: a bridge network is not made.
+        """
+        import io
+        return self._build(
+            tag, on_line, fileobj=io.BytesIO(dockerfile.encode()),
+            labels={LABEL: 'image', **labels})
+
+    def _build(self, tag, on_line, **build_options):
+        """
+        Build an image, passing its output on by whole lines.
+
+        The engine streams a step's output in pieces, not lines, and
+        colors what it wrote to stderr: a line is passed on when it ends,
+        without the color codes.
+        """
         api = self.client.api
 
         def build():
             image_id = None
+            pending = ''
             for chunk in api.build(
-                path=str(context_dir), tag=tag, buildargs=build_args,
-                network_mode='host', rm=True, forcerm=True, decode=True,
-                labels={LABEL: 'builder'},
+                tag=tag, network_mode='host', rm=True, forcerm=True,
+                decode=True, **build_options,
             ):
-                for line in chunk.get('stream', '').splitlines():
+                *lines, pending = (pending + _COLOR.sub(
+                    '', chunk.get('stream', ''))).split('\n')
+                for line in lines:
                     if line.strip():
                         on_line(line)
                 if 'error' in chunk:
-                    raise EngineError(
+                    if pending.strip():
+                        on_line(pending)
+                    raise ImageBuildFailed(
                         f"building image '{tag}' failed: "
                         f"{chunk['error'].strip()}")
                 image_id = chunk.get('aux', {}).get('ID', image_id)
+            if pending.strip():
+                on_line(pending)
             return image_id
         return self._call(build) or self.image_id(tag)
+
+    def labelled_images(self, labels):
+        """Return {tag: labels} of the tagged images carrying the labels."""
+        filters = {'label': [f'{k}={v}' for k, v in labels.items()]}
+        return {
+            tag: image.labels or {}
+            for image in self._call(
+                lambda: self.client.images.list(filters=filters))
+            for tag in image.tags}
 
     def run(self, spec, *, on_stdout, on_stderr, timeout=None, stop=None):
         """

@@ -230,12 +230,11 @@ class PackageJob:
 
     async def _attempt(self, out, engine):
         """
-        Download the dependencies with network, then build without.
+        Build in a container of the package's dependency image.
 
-        Only the download may reach the package mirror; the build container
-        installs from what was downloaded.  Without anything to download
-        (workspace debs, packages the image has), there is no download.
-        Only the build container gets the workspace debs it unpacks.
+        The system packages it needs are in that image (made when missing,
+        see colcon_deb.docker.dependency_image); the container gets the
+        workspace debs it needs, which it unpacks, and no network.
         """
         run = self.run
         timeout = run.settings.package_timeout
@@ -245,29 +244,27 @@ class PackageJob:
         workspace_debs, system = run.repository.dependency_closure(
             self.args.workspace_dependencies, self.args.install,
             architecture=run.target.architecture)
-        missing = sorted(system - run.target.installed)
+        try:
+            image = await run.dependency_images.image_for(
+                engine, sorted(system - run.target.installed),
+                on_line=lambda line: self._on_stdout(
+                    line.encode() + b'\n'))
+        except EngineError as e:
+            return Outcome(
+                reason=f'{contract.EXIT_DEPENDENCIES.reason}: {e}',
+                retryable=True)
         spec = self._job_spec(
-            workspace_debs=workspace_debs, install=missing,
+            workspace_debs=workspace_debs,
             jobs=await _in_thread(engine.cpus))
         repo = out / 'repo'
         run.repository.link_debs(workspace_debs, repo)
-        archives = Folder(out / 'archives', Mount.ARCHIVES, writable=True)
-        archives.host_path.mkdir()
-        if missing:
-            outcome = await self._run(engine, ContainerSpec(
-                image=run.image,
-                command=['python3', contract.BUILD_SCRIPT, contract.DOWNLOAD],
-                folders=[archives], network=True, **self._common(spec)),
-                deadline)
-            if outcome.reason:
-                return outcome
         debs = out / 'debs'
         debs.mkdir()
         outcome = await self._run(engine, ContainerSpec(
-            image=run.image,
+            image=image,
             command=['python3', contract.BUILD_SCRIPT, contract.BUILD],
             folders=[
-                archives, Folder(repo, Mount.REPO),
+                Folder(repo, Mount.REPO),
                 Folder(Path(self.args.path), Mount.SOURCE),
                 Folder(debs, Mount.OUT, writable=True)],
             network=False, hostname='colcon-deb',
@@ -276,7 +273,7 @@ class PackageJob:
         outcome.deb_folder = debs
         return outcome
 
-    def _job_spec(self, *, workspace_debs, install, jobs):
+    def _job_spec(self, *, workspace_debs, jobs):
         """Describe the package's deb and build for its containers."""
         settings = self.run.settings
         target = BuildTarget(
@@ -289,7 +286,7 @@ class PackageJob:
             ros_version=self.args.ros_version, control=self.args.control,
             copyright_text=self.args.copyright_text, changelog=self.changelog,
             steps=self.task.build_steps(self.args.options, target),
-            install=install, workspace_debs=workspace_debs,
+            workspace_debs=workspace_debs,
             source_date_epoch=self.args.source_date_epoch,
             dbgsym_name=self.args.dbgsym_name)
 

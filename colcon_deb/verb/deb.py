@@ -46,6 +46,7 @@ from colcon_deb.dependency_resolution import resolve
 from colcon_deb.dependency_resolution import workspace_rosdep_rules
 from colcon_deb.docker.builder_image import ensure_builder_image
 from colcon_deb.docker.builder_image import share_builder_image
+from colcon_deb.docker.dependency_image import DependencyImages
 from colcon_deb.docker.engine import EngineError
 from colcon_deb.docker.engine import RUN_LABEL
 from colcon_deb.docker.engine_pool import check_engines
@@ -493,8 +494,9 @@ def platform_jobs(settings, plan, *, engines, image, resolution, cache,
     publish_prefix_setup(repository, plan, resolution)
     run = Run(
         settings=settings, platform=platform, engines=engines, cache=cache,
-        repository=repository, image=image, target=resolution, stop=stop,
-        labels=labels, work_dir=work_dir)
+        repository=repository, image=image,
+        dependency_images=DependencyImages(image), target=resolution,
+        stop=stop, labels=labels, work_dir=work_dir)
     keys = package_keys(
         plan, options, image=image, resolution=resolution, cache=cache)
     published = published_versions(repository, platform.architecture)
