@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import os
 from pathlib import Path
 
+from colcon_deb.compiler_cache import is_size
 from colcon_deb.docker.engine_pool import docker_engines
 from colcon_deb.output_folder import parse_size
 from colcon_deb.platforms import parse_platform
@@ -56,6 +57,10 @@ class Settings:
     wait_for_lock: bool
     # the GnuPG key that signs the repository, or None
     sign_key: str = None
+    # the compiler cache folder the builds share, or None; its max_size,
+    # None for ccache's
+    ccache: Path = None
+    ccache_max_size: str = None
 
     @classmethod
     def from_args(cls, args):
@@ -87,6 +92,7 @@ class Settings:
         except ValueError as e:
             raise RuntimeError(f'--docker-host {e}') from None
         deb_base = deb_base_of(args)
+        check_ccache(args)
         platforms = parse_platforms(getattr(args, 'platform', None) or ())
         return cls(
             ros_distro=args.ros_distro,
@@ -113,7 +119,9 @@ class Settings:
             cpus=args.cpus,
             min_free_space=min_free_space,
             wait_for_lock=args.wait_for_lock,
-            sign_key=args.sign_key)
+            sign_key=args.sign_key,
+            ccache=Path(args.ccache) if args.ccache else None,
+            ccache_max_size=args.ccache_max_size)
 
 
 def parse_platforms(values):
@@ -160,6 +168,25 @@ def check_limits(args, retry_delay):
         if size <= 0:
             raise RuntimeError(
                 f"--memory '{args.memory}' is no size like 512m or 4g")
+
+
+def check_ccache(args):
+    """
+    Check the compiler cache's options; the folder is made when a run starts.
+
+    :raises RuntimeError: naming the option that is wrong
+    """
+    if args.ccache and os.path.exists(args.ccache) and \
+            not os.path.isdir(args.ccache):
+        raise RuntimeError(f"--ccache '{args.ccache}' is no folder")
+    size = args.ccache_max_size
+    if size is not None:
+        if not args.ccache:
+            raise RuntimeError('--ccache-max-size needs --ccache DIR')
+        if not is_size(size):
+            raise RuntimeError(
+                f"--ccache-max-size '{size}' is no size like 500M or 20G "
+                "(ccache's)")
 
 
 def deb_base_of(args):

@@ -232,10 +232,13 @@ def build(spec, env):
         folder.mkdir(parents=True, exist_ok=True)
     user = pwd.getpwnam(contract.BUILD_USER)
     give_to(Path(contract.WORK_FOLDER), user)
+    cache_env, cache_groups = compiler_cache(spec)
     as_user = {
-        'user': user.pw_uid, 'group': user.pw_gid, 'extra_groups': []}
+        'user': user.pw_uid, 'group': user.pw_gid,
+        'extra_groups': cache_groups}
     env = dict(
-        env, HOME=str(HOME), USER=user.pw_name, LOGNAME=user.pw_name)
+        env, HOME=str(HOME), USER=user.pw_name, LOGNAME=user.pw_name,
+        **cache_env)
     try:
         for step in spec.steps:
             step_env = dict(env, **step.env)
@@ -252,6 +255,35 @@ def build(spec, env):
             'try:\n    os.kill(-1, signal.SIGKILL)\n'
             'except ProcessLookupError:\n    pass'], **as_user)
     return Path(spec.stage_root)
+
+
+def compiler_cache(spec):
+    """
+    Return the variables of ccache and the groups the build steps need.
+
+    Nothing when the job does not use the compiler cache.  Its folder is
+    the host's (--ccache), shared by the builds of every package and run;
+    the build user has a uid of its own, not the host user's.  It writes
+    there as a member of the folder's group, for the build steps only: the
+    host made the folder group-writable and setgid (see
+    colcon_deb.compiler_cache), so all that ccache creates in it has that
+    group, and CCACHE_UMASK 007 makes it group-writable.  The host user,
+    who owns the folder and is in its group, can so read, clean and remove
+    all of it, and nobody outside the group gets in, as a world-writable
+    folder would let them.  The ccache.conf at the top is the host user's
+    and the folder is sticky: a build cannot put one there that makes the
+    host user's own ccache run a command.  A folder of group root (a run
+    as root) puts the build user in that group, which in debian:bookworm
+    can write nothing that all users cannot (/tmp).
+    """
+    if not spec.ccache:
+        return {}, []
+    env = {'CCACHE_DIR': contract.Mount.CCACHE, 'CCACHE_UMASK': '007'}
+    if spec.ccache_max_size:
+        env['CCACHE_MAXSIZE'] = spec.ccache_max_size
+    for name, value in sorted(env.items()):
+        print(f'+ export {name}={shlex.quote(value)}', flush=True)
+    return env, [os.stat(contract.Mount.CCACHE).st_gid]
 
 
 def build_flags(env, as_user):

@@ -41,6 +41,9 @@ class Mount:
     OUT = '/out'
     # the rosdep rule files of the run, for the prepare container
     ROSDEP_RULES = '/colcon-deb/rosdep'
+    # the compiler cache of --ccache, shared by the builds and the runs:
+    # writable, and only for the build container of a job that uses it
+    CCACHE = '/ccache'
 
 
 # the environment variables that carry a message into a container
@@ -100,6 +103,9 @@ CONFIG_FOLDER = '/etc'
 # the user the build steps run as, which the builder image has: only the
 # dependencies are installed as root
 BUILD_USER = 'colcon-deb'
+# the command a build runs its compilers through when the job uses the
+# compiler cache (JobSpec.ccache), which the builder image has
+COMPILER_LAUNCHER = 'ccache'
 
 
 # where a deb of debug symbols installs its files, as dh_strip puts them:
@@ -276,6 +282,11 @@ class JobSpec(Message):
     source_date_epoch: int = 0
     # the deb of the debug symbols of its binaries, if it has any
     dbgsym_name: str = None
+    # whether the build uses the compiler cache at Mount.CCACHE (its steps
+    # run the compilers through COMPILER_LAUNCHER), and ccache's max_size
+    # for it, '' for ccache's own
+    ccache: bool = False
+    ccache_max_size: str = ''
 
     NESTED = {'steps': BuildStep}
 

@@ -12,7 +12,7 @@ build_user="${1:?the user the build steps run as}"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update
 apt-get install -y --no-install-recommends \
-  apt-utils build-essential ca-certificates cmake dpkg-dev file \
+  apt-utils build-essential ca-certificates ccache cmake dpkg-dev file \
   python3 python3-setuptools pkg-config
 
 # A ROS image already has a rosdep (python3-rosdep from the ROS repository);

@@ -77,6 +77,12 @@ CASES = {
     'engine without jobs': (
         None, ['--docker-host', 'tcp://builder=0'],
         ["--docker-host 'tcp://builder=0'", 'JOBS must be >= 1']),
+    'ccache max size': (
+        None, ['--ccache', 'ccache', '--ccache-max-size', '5g'],
+        ["--ccache-max-size '5g' is no size like 500M or 20G"]),
+    'ccache folder is a file': (
+        None, ['--ccache', 'calc_core/package.xml'],
+        ['--ccache', "calc_core/package.xml' is no folder"]),
     'rosdep source folder': (
         None, ['--rosdep-source', '.'], ['--rosdep-source', 'is no file']),
     'condition that does not parse': (

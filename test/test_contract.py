@@ -56,6 +56,8 @@ def test_job_spec_defaults():
         'steps': []}))
     assert spec.workspace_debs == []
     assert spec.source_date_epoch == 0
+    # no compiler cache unless the job says so
+    assert not spec.ccache
 
 
 def test_prepare_request_round_trip():
@@ -108,7 +110,7 @@ def test_unknown_field_lists_the_known_ones():
         JobSpec.from_dict(data)
     assert str(e.value).startswith('JobSpec: ')
     assert 'extra' in str(e.value)
-    assert '(fields: changelog, control, copyright_text, dbgsym_name,' in \
+    assert '(fields: ccache, ccache_max_size, changelog, control,' in \
         str(e.value)
 
 

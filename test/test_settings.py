@@ -23,7 +23,8 @@ def options(**changes):
         'platform': None,
         'continue_on_error': False, 'package_timeout': None,
         'retries': None, 'retry_delay': None, 'memory': None, 'cpus': None,
-        'min_free_space': '2G', 'wait_for_lock': False, 'sign_key': None}
+        'min_free_space': '2G', 'wait_for_lock': False, 'sign_key': None,
+        'ccache': None, 'ccache_max_size': None}
     values.update(changes)
     return Namespace(**values)
 
@@ -43,6 +44,7 @@ def test_defaults(tmp_path, monkeypatch):
     assert settings.docker_hosts == ()
     assert settings.dbgsym
     assert settings.platforms == ()
+    assert settings.ccache is None
     # None from argparse: what mixins and defaults files may set
     assert settings.revision == 0
     assert settings.retries == 0
@@ -65,7 +67,8 @@ def test_given_values(tmp_path):
         platform=['linux/amd64', 'arm64=arm64v8/debian:bookworm'],
         continue_on_error=True, package_timeout=600.0, retries=2,
         retry_delay=0.5, memory='4g', cpus=1.5, min_free_space='500M',
-        wait_for_lock=True, sign_key='0123ABCD'))
+        wait_for_lock=True, sign_key='0123ABCD',
+        ccache=str(tmp_path / 'ccache'), ccache_max_size='1.5Gi'))
     assert settings == Settings(
         ros_distro='jazzy', prefix='/opt/mine', base_image='debian:bookworm',
         deb_base=tmp_path / 'out', revision=2, version_suffix='none',
@@ -78,8 +81,11 @@ def test_given_values(tmp_path):
             Platform('linux/arm64', 'arm64v8/debian:bookworm')),
         continue_on_error=True, package_timeout=600.0, retries=2,
         retry_delay=0.5, memory='4g', cpus=1.5, min_free_space=500 << 20,
-        wait_for_lock=True, sign_key='0123ABCD')
+        wait_for_lock=True, sign_key='0123ABCD',
+        ccache=tmp_path / 'ccache', ccache_max_size='1.5Gi')
     assert isinstance(settings.cache_dir, Path)
+    # the compiler cache folder is made when a run starts
+    assert not (tmp_path / 'ccache').exists()
 
 
 def test_relative_deb_base_is_made_absolute(tmp_path, monkeypatch):
@@ -113,6 +119,12 @@ def test_relative_deb_base_is_made_absolute(tmp_path, monkeypatch):
      '--platform linux/arm64 is given twice'),
     ({'platform': ['linux/arm64=']},
      "--platform 'linux/arm64=' names no base image"),
+    ({'ccache': __file__}, f"--ccache '{__file__}' is no folder"),
+    ({'ccache': '/tmp', 'ccache_max_size': '5g'},
+     "--ccache-max-size '5g' is no size like 500M or 20G"),
+    ({'ccache': '/tmp', 'ccache_max_size': '20 G'},
+     "--ccache-max-size '20 G' is no size"),
+    ({'ccache_max_size': '20G'}, '--ccache-max-size needs --ccache DIR'),
 ])
 def test_bad_option(changes, message):
     with pytest.raises(RuntimeError) as e:

@@ -47,6 +47,9 @@ class BuildTarget:
     python_version: str
     # how many compile jobs the engine's host takes
     jobs: int
+    # the command to run the C and C++ compilers through (the compiler
+    # cache of --ccache), or None
+    compiler_launcher: str = None
 
 
 class DebTaskExtensionPoint(TaskExtensionPoint):

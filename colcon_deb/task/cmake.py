@@ -41,13 +41,16 @@ class CmakeDebTask(DebTaskExtensionPoint):
         are the compiler flags, with `-DNDEBUG` added to CXXFLAGS as bloom
         does (unlike bloom, LDFLAGS are kept: they hold the hardening of
         the linker).  A CMAKE_BUILD_TYPE or CMAKE_<LANG>_FLAGS in the
-        user's arguments wins, as in debhelper.
+        user's arguments wins, as in debhelper.  The compiler launcher of
+        the target is given the same way, so that a user's wins too (as a
+        -D, which CMake before 3.17 needs: it reads no variable of it).
 
         :param type_args: the build type's own arguments, before the user's
         :param type_options: the user's arguments for the build type (e.g.
           --ament-cmake-args), after the other CMake arguments
         """
         testing = 'ON' if options.run_tests else 'OFF'
+        launcher = target.compiler_launcher
         configure = [
             'cmake', '-S', SOURCE_FOLDER, '-B', BUILD_FOLDER,
             '--no-warn-unused-cli',
@@ -55,6 +58,8 @@ class CmakeDebTask(DebTaskExtensionPoint):
             f'-DCMAKE_PREFIX_PATH={target.prefix}',
             '-DCMAKE_BUILD_TYPE=None',
             f'-DBUILD_TESTING={testing}',
+            *([f'-DCMAKE_{lang}_COMPILER_LAUNCHER={launcher}'
+               for lang in ('C', 'CXX')] if launcher else []),
             *type_args, *(options.cmake_args or []), *type_options]
         steps = [
             BuildStep(configure, env=BLOOM_BUILD_FLAGS, build_flags=True),

@@ -253,9 +253,10 @@ class PackageJob:
             return Outcome(
                 reason=f'{contract.EXIT_DEPENDENCIES.reason}: {e}',
                 retryable=True)
+        ccache = self._ccache_folders(engine)
         spec = self._job_spec(
             workspace_debs=workspace_debs,
-            jobs=await _in_thread(engine.cpus))
+            jobs=await _in_thread(engine.cpus), ccache=bool(ccache))
         repo = out / 'repo'
         run.repository.link_debs(workspace_debs, repo)
         debs = out / 'debs'
@@ -266,20 +267,32 @@ class PackageJob:
             folders=[
                 Folder(repo, Mount.REPO),
                 Folder(Path(self.args.path), Mount.SOURCE),
-                Folder(debs, Mount.OUT, writable=True)],
+                Folder(debs, Mount.OUT, writable=True), *ccache],
             network=False, hostname='colcon-deb',
             scratch=[contract.WORK_FOLDER], **self._common(spec)),
             deadline)
         outcome.deb_folder = debs
         return outcome
 
-    def _job_spec(self, *, workspace_debs, jobs):
+    def _ccache_folders(self, engine):
+        """
+        Return the compiler cache folder for the build container, if any.
+
+        It is a folder of this host, which an engine elsewhere cannot see.
+        """
+        folder = self.run.settings.ccache
+        if not folder or not engine.is_local:
+            return []
+        return [Folder(folder, Mount.CCACHE, writable=True)]
+
+    def _job_spec(self, *, workspace_debs, jobs, ccache=False):
         """Describe the package's deb and build for its containers."""
         settings = self.run.settings
         target = BuildTarget(
             prefix=settings.prefix,
             stage_root=contract.stage_root(self.args.deb_name),
-            python_version=self.run.target.python_version, jobs=jobs)
+            python_version=self.run.target.python_version, jobs=jobs,
+            compiler_launcher=contract.COMPILER_LAUNCHER if ccache else None)
         return contract.JobSpec(
             name=self.context.pkg.name, deb_name=self.args.deb_name,
             prefix=settings.prefix, ros_distro=settings.ros_distro,
@@ -288,7 +301,8 @@ class PackageJob:
             steps=self.task.build_steps(self.args.options, target),
             workspace_debs=workspace_debs,
             source_date_epoch=self.args.source_date_epoch,
-            dbgsym_name=self.args.dbgsym_name)
+            dbgsym_name=self.args.dbgsym_name, ccache=ccache,
+            ccache_max_size=settings.ccache_max_size or '')
 
     def _common(self, spec):
         """Return what both containers of a package share."""

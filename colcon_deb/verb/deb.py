@@ -35,6 +35,7 @@ from colcon_deb.cache import DebCache
 from colcon_deb.cache import STRATEGIES
 from colcon_deb.cache.keys import package_keys
 from colcon_deb.cache.states import cache_states
+from colcon_deb.compiler_cache import prepare_folder
 from colcon_deb.container.contract import ARCHITECTURE_PLACEHOLDER
 from colcon_deb.debian.control import control_paragraph
 from colcon_deb.debian.dependencies import relation
@@ -236,6 +237,15 @@ class DebVerb(VerbExtensionPoint):
                  '(default: $XDG_CACHE_HOME/colcon-deb, else '
                  '~/.cache/colcon-deb)')
         parser.add_argument(
+            '--ccache', metavar='DIR', type=get_cwd_path_resolver(),
+            help='Compile C and C++ through ccache with this folder, shared '
+                 'by all builds and runs, so that a rebuild compiles only '
+                 'what changed; the debs are the same')
+        parser.add_argument(
+            '--ccache-max-size', metavar='SIZE',
+            help="The size limit of the --ccache folder, ccache's max_size, "
+                 "e.g. 20G (default: ccache's)")
+        parser.add_argument(
             '--dry-run', action='store_true',
             help='Print the plan (build order, levels, deb names and '
                  'versions) and build nothing')
@@ -276,6 +286,8 @@ class DebVerb(VerbExtensionPoint):
             docker_engines(settings.docker_hosts),
             keep_going=settings.continue_on_error))
         use_capacity(args, pool)
+        if settings.ccache:
+            prepare_ccache(settings.ccache, pool)
         platforms = platform_engines(settings, pool)
         deb_base = settings.deb_base
         run_id = uuid.uuid4().hex[:12]
@@ -321,6 +333,21 @@ def use_capacity(args, pool):
             f'Running {capacity} jobs at once, as many as the Docker '
             f'engines take (--parallel-workers {workers})')
         args.parallel_workers = capacity
+
+
+def prepare_ccache(folder, pool):
+    """
+    Make the compiler cache folder ready for the builds.
+
+    It is a folder of this host: the builds on other hosts' engines do
+    without it, which changes no deb.
+    """
+    prepare_folder(folder)
+    remote = [engine.name for engine in pool.engines if not engine.is_local]
+    if remote:
+        logger.warning(
+            f"--ccache: the builds on {', '.join(remote)} do not use the "
+            'compiler cache, a folder of this host')
 
 
 def platform_engines(settings, pool):
