@@ -9,15 +9,20 @@ test_compiler_cache_docker.py builds with it.
 
 import dataclasses
 import os
+from pathlib import Path
 import stat
 
 from colcon_deb.compiler_cache import prepare_folder
+from colcon_deb.container import contract
 from colcon_deb.task import PackageOptions
 from colcon_deb.task.ament_cmake import AmentCmakeDebTask
 from colcon_deb.task.cmake import CmakeDebTask
+from fake_engine import FakeEngine
 import pytest
 from test_build_flags import TARGET
 from test_container_scripts import build_package
+from test_scenarios import colcon_deb
+from test_scenarios import diamond  # noqa: F401
 
 
 def mode(path):
@@ -117,3 +122,49 @@ def test_the_build_joins_the_group_of_the_cache_folder(
     assert 'CCACHE_MAXSIZE' not in env
     # no cache, no group
     assert build_package.compiler_cache(spec()) == ({}, [])
+
+
+class RecordingEngine(FakeEngine):
+    """A fake engine that keeps the specs of its build containers."""
+
+    def __init__(self, *args, is_local=True, **kwargs):  # noqa: D107
+        super().__init__(*args, **kwargs)
+        self.is_local = is_local
+        self.specs = []
+
+    def run(self, spec, **kwargs):  # noqa: D102
+        if spec.command[-1] == contract.BUILD:
+            self.specs.append(spec)
+        return super().run(spec, **kwargs)
+
+
+def test_only_the_builds_on_this_hosts_engines_use_it(
+        diamond, monkeypatch, tmp_path, capfd):  # noqa: F811
+    here = RecordingEngine(url='unix:///here.sock', jobs=1)
+    far = RecordingEngine(url='tcp://far:2375', jobs=1, is_local=False)
+    folder = tmp_path / 'ccache'
+    assert colcon_deb(
+        monkeypatch, {e.url: e for e in (here, far)},
+        '--docker-host', f'{here.url}=1', '--docker-host', f'{far.url}=1',
+        '--ccache', str(folder), '--ccache-max-size', '20G') == 0
+    assert here.specs and far.specs
+    for engine, uses in ((here, True), (far, False)):
+        for spec in engine.specs:
+            job = contract.JobSpec.from_json(
+                spec.environment[contract.JOB_VARIABLE])
+            mounts = [
+                f for f in spec.folders
+                if f.container_path == contract.Mount.CCACHE]
+            launchers = [
+                arg for step in job.steps for arg in step.argv
+                if arg.startswith('-DCMAKE_CXX_COMPILER_LAUNCHER=')]
+            if uses:
+                assert job.ccache and job.ccache_max_size == '20G'
+                assert [(Path(f.host_path), f.writable) for f in mounts] \
+                    == [(folder, True)]
+                assert launchers == ['-DCMAKE_CXX_COMPILER_LAUNCHER=ccache']
+            else:
+                assert not job.ccache and not mounts and not launchers
+    assert (folder / 'ccache.conf').is_file()
+    assert '--ccache: the builds on tcp://far:2375 do not use' in \
+        capfd.readouterr().err
