@@ -20,8 +20,10 @@ On one generated workspace, in one run of this script, on this machine:
 (d) again with nothing changed; (e) after changing one file of one package
     in the middle of the dependency chain;
 (f) with --docker-host given, `colcon deb` cold on those engines (the
-    builder image is copied to them before, not timed).
-It prints a table with the times, the ratios c/a, b/c, d and e/c, and the
+    builder image is copied to them before, not timed);
+(g) `colcon deb --cache none --ccache DIR` after a run like it filled a
+    fresh DIR: every package built again, nothing compiled.
+It prints a table with the times, the ratios c/a, b/c, d, e/c and g/c, the
 per-package overhead of colcon deb (the mean time of a trivial package,
 which has nothing to compile); --markdown FILE writes the table too.
 
@@ -56,7 +58,7 @@ HERE = Path(__file__).resolve().parent
 
 
 def main():
-    """Generate the workspace, run (a) to (e), print the table."""
+    """Generate the workspace, run (a) to (g), print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
     parser.add_argument('--packages', type=int, default=20)
     parser.add_argument('--workers', type=int, default=2)
@@ -99,6 +101,7 @@ def main():
     rebuilt = rebuilt_packages(workspace / REPORT)
     if args.docker_host:
         results['f'] = on_engines(workspace, image, deb, args.docker_host)
+    results['g_fill'], results['g'] = with_ccache(workspace, deb, root)
 
     table = format_table(
         args, results, overhead, middle['name'], rebuilt, phases)
@@ -280,6 +283,19 @@ def on_engines(workspace, image, deb, docker_hosts):
     return timed(deb, workspace)
 
 
+def with_ccache(workspace, deb, root):
+    """
+    Measure (g): a rebuild of every package with a filled compiler cache.
+
+    The first run, timed apart, fills a fresh ccache folder; the second
+    builds the same again (--cache none), each object a hit.
+
+    :returns: the seconds of both runs
+    """
+    ccache = deb + ['--cache', 'none', '--ccache', str(root / 'ccache')]
+    return timed(ccache, workspace), timed(ccache, workspace)
+
+
 def floor(client, image, workspace, workers, system):
     """
     Measure (a), plain colcon build in one container: (build, deps).
@@ -399,6 +415,10 @@ def format_table(args, results, overhead, changed, rebuilt, phases):
             ('f/c', f"{results['f'] / c:.2f}")]
     rows += [
         ('e/c', f'{e / c:.2f}'),
+        ('(g) colcon deb --cache none --ccache, the ccache folder filled by '
+         f"a run like it (which took {results['g_fill']:.1f} s)",
+         f"{results['g']:.1f} s"),
+        ('g/c (target <= 0.5)', f"{results['g'] / c:.2f}"),
         ('per-package overhead, trivial package (target <= 0.4 s)',
          f'{overhead:.2f} s'),
     ]
