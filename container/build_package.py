@@ -275,6 +275,13 @@ def compiler_cache(spec):
     host user's own ccache run a command.  A folder of group root (a run
     as root) puts the build user in that group, which in debian:bookworm
     can write nothing that all users cannot (/tmp).
+
+    ccache hashes the compiler (by default its size and time, which its
+    Debian package sets), the arguments, the sources with what they
+    include and, with -g, the working folder.  The build paths are fixed
+    (contract.SOURCE_FOLDER, BUILD_FOLDER), so the same compile is a hit in
+    any container and run, even of a builder image built again from the
+    same packages, and the object it gives is the one the compiler makes.
     """
     if not spec.ccache:
         return {}, []
