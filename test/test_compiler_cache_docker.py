@@ -4,8 +4,9 @@
 """
 The compiler cache of --ccache against a real engine.
 
-A rebuild takes the objects from the cache, and the debs are the same
-bytes as without it; the build user writes the folder through its group.
+A rebuild takes the objects from the cache, and the debs and their cache
+keys are the same as without it; the build user writes the folder through
+its group.
 """
 
 import os
@@ -17,6 +18,7 @@ from colcon_deb.docker.engine import DockerEngine
 from docker_helpers import BASE_IMAGE
 from docker_helpers import colcon_deb
 import pytest
+from test_cache import cached
 
 pytestmark = pytest.mark.docker
 
@@ -99,6 +101,8 @@ def test_a_rebuild_compiles_nothing_and_makes_the_same_debs(
     # both sources went through ccache
     counters = ccache_counters(docker_engine, folder)
     assert counters == {'hits': 0, 'misses': 2}
+    # the same cache keys without it: the deb is taken from the cache
+    assert cached(colcon_deb(workspace).stdout) == {'cached'}
 
     # without colcon-deb's cache: built again, all from the compiler cache
     colcon_deb(workspace, '--cache', 'none', *with_cache)
