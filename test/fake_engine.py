@@ -97,6 +97,12 @@ class FakeEngine:
         on_line(dockerfile.splitlines()[0])
         self.images[tag] = labels
 
+    def touch_image(self, tag):
+        pass
+
+    def last_tagged(self, labels):
+        return {}
+
     def labelled_images(self, labels):
         return {
             tag: found for tag, found in self.images.items()

@@ -11,12 +11,16 @@ from colcon_deb.docker.dependency_image import dependency_tag
 from colcon_deb.docker.dependency_image import DependencyImages
 from colcon_deb.docker.dependency_image import largest_subset
 from colcon_deb.docker.dependency_image import PACKAGES_LABEL
+from colcon_deb.docker.dependency_image import \
+    remove_unused_dependency_images
+from colcon_deb.docker.dependency_image import UNUSED_DAYS
 from colcon_deb.docker.engine import EngineError
 from colcon_deb.docker.engine import ImageBuildFailed
 import pytest
 
 BUILDER = 'colcon-deb-builder:0123'
 BUILDER_ID = 'sha256:' + 'b' * 64
+NOW = 1_800_000_000
 
 
 class ImageEngine:
@@ -32,11 +36,24 @@ class ImageEngine:
         # what apt says when the build's step fails
         self.apt_error = apt_error
         self.building = threading.Event()
+        # tag -> when it was last tagged, in seconds since the epoch
+        self.tagged = {}
+        self.removed = []
 
     def image_id(self, tag):
         if tag == BUILDER:
             return BUILDER_ID
         return f'sha256:{tag}' if tag in self.images else None
+
+    def touch_image(self, tag):
+        self.tagged[tag] = NOW
+
+    def last_tagged(self, labels):
+        return {
+            tag: self.tagged[tag] for tag in self.labelled_images(labels)}
+
+    def remove_image(self, tag):
+        self.removed.append(tag)
 
     def labelled_images(self, labels):
         return {
@@ -58,6 +75,7 @@ class ImageEngine:
             self.fail -= 1
             raise EngineError('Docker: the connection was reset')
         self.images[tag] = labels
+        self.tagged[tag] = NOW - 40 * 86400
 
 
 def image_for(images, engine, *package_sets):
@@ -98,6 +116,20 @@ def test_jobs_with_the_same_set_share_one_image():
     image_for(images, engine, ['liba-dev', 'libb-dev'])
     image_for(DependencyImages(BUILDER), engine, ['liba-dev', 'libb-dev'])
     assert len(engine.dockerfiles) == 1
+
+
+def test_images_no_run_used_for_a_while_are_removed():
+    engine = ImageEngine()
+    images = DependencyImages(BUILDER)
+    (used, unused), _ = image_for(images, engine, ['liba-dev'], ['libb-dev'])
+    engine.tagged[unused] = NOW - UNUSED_DAYS * 86400 + 60
+    # a later run uses one: the engine records it
+    image_for(DependencyImages(BUILDER), engine, ['liba-dev'])
+    assert engine.tagged[used] == NOW
+    remove_unused_dependency_images(engine, now=NOW)
+    assert engine.removed == []
+    remove_unused_dependency_images(engine, now=NOW + 120)
+    assert engine.removed == [unused]
 
 
 def test_other_sets_have_images_of_their_own():

@@ -9,9 +9,11 @@ Every package builds in an image with the system packages of its set only
 """
 
 import subprocess
+import time
 
 from colcon_deb.docker.dependency_image import BUILDER_LABEL
 from colcon_deb.docker.dependency_image import PACKAGES_LABEL
+from colcon_deb.docker.engine import DockerEngine
 from colcon_deb.docker.engine import PID_LABEL
 from deep_workspace import write_manifest
 from docker_helpers import colcon_deb
@@ -68,10 +70,17 @@ def test_a_package_sees_only_the_system_packages_it_declares(
                 for i in made}
     assert len(builders) == len(made)
 
-    # the next run, with no deb cached, uses the same image
+    # the next run, with no deb cached, uses the same image, which the
+    # engine records: it is kept UNUSED_DAYS from now
+    engine = DockerEngine()
+    before = engine.last_tagged({PACKAGES_LABEL: 'libtinyxml2-dev'})
+    time.sleep(1)
     colcon_deb(
         workspace, '--cache', 'none', '--packages-select', 'declares_it')
     assert images_with(docker_engine, 'libtinyxml2-dev') == made
+    after = engine.last_tagged({PACKAGES_LABEL: 'libtinyxml2-dev'})
+    assert len(after) == len(before) == len(made)
+    assert any(after[tag] > before[tag] for tag in after)
 
 
 def test_a_system_package_that_does_not_exist_fails_its_package(

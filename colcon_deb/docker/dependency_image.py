@@ -13,6 +13,10 @@ a hash of the builder image ID and the set.  Isolation is unchanged: a
 package's container has the packages of its set and no others, so a header
 of a system package it does not declare is not there.
 
+An image no run used for UNUSED_DAYS is removed by the next run: the sets
+of a workspace change with its dependencies, and each image holds
+hundreds of megabytes.
+
 A new set's image starts from the image of the largest set within it:
 what many sets share (ament_cmake, the message packages) is installed once,
 and a set of one more package costs one more package.
@@ -25,6 +29,7 @@ there, never a package of the workspace.
 import asyncio
 import hashlib
 import json
+import time
 
 from colcon_deb.container import contract
 from colcon_deb.docker.engine import EngineError
@@ -36,6 +41,8 @@ REPOSITORY = 'colcon-deb-dependencies'
 BUILDER_LABEL = 'colcon-deb.builder'
 # the system packages it has beyond the builder image, sorted, by spaces
 PACKAGES_LABEL = 'colcon-deb.packages'
+# a dependency image no run used for this many days is removed
+UNUSED_DAYS = 30
 
 
 def dependency_tag(builder_id, packages):
@@ -109,6 +116,8 @@ class DependencyImages:
         builder_id = engine.image_id(self.builder_tag)
         tag = dependency_tag(builder_id, packages)
         if engine.image_id(tag):
+            # used: kept UNUSED_DAYS more
+            engine.touch_image(tag)
             return tag
         base = largest_subset(
             engine.labelled_images({BUILDER_LABEL: builder_id}),
@@ -132,3 +141,11 @@ class DependencyImages:
             raise ImageBuildFailed(
                 f'apt-get: {errors[-1]}' if errors else str(e)) from None
         return tag
+
+
+def remove_unused_dependency_images(engine, *, now=None):
+    """Remove the dependency images no run used for UNUSED_DAYS."""
+    oldest = (time.time() if now is None else now) - UNUSED_DAYS * 86400
+    for tag, used in engine.last_tagged({LABEL: 'dependencies'}).items():
+        if used < oldest:
+            engine.remove_image(tag)

@@ -320,6 +320,32 @@ class DockerEngine:
             return image_id
         return self._call(build) or self.image_id(tag)
 
+    def touch_image(self, tag):
+        """Tag an image again: the engine records when (LastTagTime)."""
+        repository, _, name = tag.rpartition(':')
+        self._call(lambda: self.client.images.get(tag).tag(repository, name))
+
+    def last_tagged(self, labels):
+        """
+        Return {tag: when it was last tagged} of the images with the labels.
+
+        In seconds since the epoch, from the engine's record, to the second.
+        """
+        from datetime import datetime
+        from datetime import timezone
+        times = {}
+        for tag in self.labelled_images(labels):
+            metadata = self._call(
+                lambda: self.client.images.get(tag).attrs.get('Metadata'))
+            when = (metadata or {}).get('LastTagTime') or ''
+            try:
+                times[tag] = datetime.strptime(
+                    when[:19], '%Y-%m-%dT%H:%M:%S').replace(
+                    tzinfo=timezone.utc).timestamp()
+            except ValueError:
+                continue  # never tagged: not one of colcon-deb's
+        return times
+
     def labelled_images(self, labels):
         """Return {tag: labels} of the tagged images carrying the labels."""
         filters = {'label': [f'{k}={v}' for k, v in labels.items()]}
