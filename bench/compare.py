@@ -7,7 +7,10 @@ Measure colcon deb against the floor (plain colcon build) and a bloom loop.
 
 On one generated workspace, in one run of this script, on this machine:
 (a) `colcon build` of the workspace in one builder container, same
-    parallelism: the floor (its dependency installation is timed apart);
+    parallelism, Release: the floor (its dependency installation is timed
+    apart); (a2) the same with the compiler flags of the debs (`-g -O2`
+    and hardening, which bloom's debian/rules and colcon deb use: debug
+    information costs compile time);
 (b) the bloom loop: for each package in build order `bloom-generate
     rosdebian`, `fakeroot debian/rules binary` and installing the deb, in
     one container;
@@ -81,7 +84,7 @@ def main():
     system = sorted({
         deb for package in packages for deb in package.get('system', [])})
     results = {}
-    results['a'], results['a_deps'] = floor(
+    results['a'], results['a_flags'], results['a_deps'] = floor(
         client, image, workspace, args.workers, system)
     if not args.skip_bloom:
         results['b'] = bloom_loop(client, image, workspace, packages, system)
@@ -298,17 +301,24 @@ def with_ccache(workspace, deb, root):
 
 def floor(client, image, workspace, workers, system):
     """
-    Measure (a), plain colcon build in one container: (build, deps).
+    Measure (a), plain colcon build in one container.
 
-    The dependencies: colcon, and the workspace's system packages.
+    Built as a developer builds (Release), then with the compiler flags of
+    the debs (`-g -O2` and the distribution's hardening, as bloom's and
+    colcon deb's builds): (a) and (a2), and apart the dependencies, colcon
+    and the workspace's system packages.
+
+    :returns: the seconds of (a), (a2) and the dependencies
     """
     output = run_container(
         client, image,
         ['bash', '/bench/colcon_build_floor.sh', str(workers), *system],
         {workspace: '/ws', HERE: '/bench'})
     values = dict(line.split() for line in output.splitlines()
-                  if line.startswith(('deps ', 'build ')))
-    return float(values['build']), float(values['deps'])
+                  if line.startswith(('deps ', 'build')))
+    return (
+        float(values['build']), float(values['build_deb_flags']),
+        float(values['deps']))
 
 
 def bloom_loop(client, image, workspace, packages, system):
@@ -388,8 +398,11 @@ def format_table(args, results, overhead, changed, rebuilt, phases):
     """Return the results as a Markdown table."""
     a, c, d, e = results['a'], results['c'], results['d'], results['e']
     rows = [
-        ('(a) colcon build in one container (floor)', f'{a:.1f} s'),
-        ('    its dependency installation, not in (a)',
+        ('(a) colcon build in one container (floor), Release',
+         f'{a:.1f} s'),
+        ("(a2) the same with the debs' compiler flags (-g -O2, hardening)",
+         f"{results['a_flags']:.1f} s"),
+        ('    their dependency installation, not in (a) or (a2)',
          f"{results['a_deps']:.1f} s"),
     ]
     if 'b' in results:
@@ -404,7 +417,8 @@ def format_table(args, results, overhead, changed, rebuilt, phases):
         (f'(e) colcon deb after changing {changed}', f'{e:.1f} s'),
         ('    packages (e) built', ', '.join(rebuilt)),
         ('c/a (target <= 1.2)', f'{c / a:.2f}'),
-        ('c2/a', f"{results['c2'] / a:.2f}"),
+        ('c/a2', f"{c / results['a_flags']:.2f}"),
+        ('c2/a2', f"{results['c2'] / results['a_flags']:.2f}"),
     ]
     if 'b' in results:
         rows.append(('b/c (target >= 5)', f"{results['b'] / c:.2f}"))

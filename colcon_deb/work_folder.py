@@ -4,8 +4,8 @@
 """
 The run's work folder: what its containers get besides the sources.
 
-It holds per package the workspace debs its build unpacks, the system
-debs downloaded for it and what its container leaves.  It lives in the
+It holds per package the workspace debs its build unpacks and what its
+container leaves.  It lives in the
 cache folder: outside the output folder users publish, and on the file
 system of the user's data, where hard links of the debs cost nothing (a
 temporary folder is often in memory).  It is removed when the run ends; a

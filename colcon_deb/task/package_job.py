@@ -305,7 +305,7 @@ class PackageJob:
             ccache_max_size=settings.ccache_max_size or '')
 
     def _common(self, spec):
-        """Return what both containers of a package share."""
+        """Return the environment, labels and limits of its container."""
         run = self.run
         return {
             'environment': {
