@@ -9,6 +9,7 @@ from contextlib import suppress
 from datetime import datetime
 from datetime import timezone
 from email.utils import format_datetime
+from functools import lru_cache
 import gzip
 import hashlib
 import os
@@ -93,8 +94,8 @@ class Repository:
         self.folder = Path(folder)
         self.signer = signer
         self._lock = threading.Lock()
-        # the hash of the current Packages and its paragraphs by package
-        # and architecture
+        # the hash of the current Packages, its paragraphs by package and
+        # architecture, and the architectures they are of
         self._current = None
         # the index files of the generation current when first read
         self._first = None
@@ -139,6 +140,7 @@ class Repository:
             if in_place and paragraph and \
                     _FILENAME.search(paragraph).group(1) == name:
                 return target
+            current = dict(current)
             if not in_place:
                 # the same version built again replaces its deb in place
                 copy_atomically(deb, target)
@@ -170,12 +172,17 @@ class Repository:
         """
         with self._lock, _writing(self.folder):
             current = self._read_current()
-            kept = {
-                key: paragraph for key, paragraph in current.items()
-                if key[0] != package or 'all' not in (architecture, key[1])
-                and key[1] != architecture}
-            if kept != current:
-                self._write_generation(kept)
+            # looked up, not searched for: every package without debug
+            # symbols withdraws them, most often none
+            architectures = self._current[2] if architecture == 'all' \
+                else (architecture, 'all')
+            gone = {
+                (package, other) for other in architectures
+                if (package, other) in current}
+            if gone:
+                self._write_generation({
+                    key: paragraph for key, paragraph in current.items()
+                    if key not in gone})
 
     def write_index(self) -> None:
         """
@@ -311,11 +318,13 @@ class Repository:
 
         Read once and then kept, as long as Release names the same
         Packages; a folder of an older colcon-deb has only the plain file.
+        The kept paragraphs are returned, not a copy (publishing a deb reads
+        them, and they are as many as the debs): copy them to change them.
         """
         hashes = _release_hashes(self.folder)
         packages_hash = hashes.get('Packages')
         if self._current and self._current[0] == packages_hash:
-            return dict(self._current[1])
+            return self._current[1]
         text = _read_text(self.folder / BY_HASH / packages_hash) \
             if packages_hash else None
         if text is None:
@@ -323,9 +332,10 @@ class Repository:
         current = _paragraphs_by_key(text)
         if self._first is None:
             self._first = {'text': text, 'hashes': set(hashes.values())}
-        self._current = (packages_hash, current)
+        self._current = (
+            packages_hash, current, {arch for _, arch in current})
         self._names.setdefault(packages_hash, _deb_names(text))
-        return dict(current)
+        return current
 
     def _write_generation(self, current):
         """Publish a generation of the index naming these paragraphs."""
@@ -353,7 +363,7 @@ class Repository:
             _release(files, architectures).dump().encode())
         # published: what follows may fail without undoing it
         packages_hash = _sha512(packages)
-        self._current = (packages_hash, dict(current))
+        self._current = (packages_hash, dict(current), set(architectures))
         self._names[packages_hash] = _deb_names(packages.decode())
         try:
             for name, data in files.items():
@@ -531,10 +541,21 @@ def _release_hashes(folder, name='Release'):
     text = _read_text(folder / name)
     if not text:
         return {}
+    return dict(_parse_release_hashes(text))
+
+
+@lru_cache(maxsize=2)
+def _parse_release_hashes(text):
+    """
+    Return (name, SHA512) of each index file of a Release text.
+
+    Parsed once for each text, Release's and InRelease's: publishing a deb
+    reads Release, and parsing it took more than a millisecond.
+    """
     _, payload, _ = Release.split_gpg_and_payload(text.splitlines())
-    return {
-        entry['name']: entry['sha512'] for entry in Release(
-            '\n'.join(line.decode() for line in payload)).get('SHA512', [])}
+    return tuple(
+        (entry['name'], entry['sha512']) for entry in Release(
+            '\n'.join(line.decode() for line in payload)).get('SHA512', []))
 
 
 def _deb_names(packages_text):

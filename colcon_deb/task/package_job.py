@@ -92,9 +92,8 @@ class PackageJob:
         self.post(PackagePlatform(
             self.name, run.platform.name, run.engines.emulated))
         self.progress(Phase.CACHE_CHECK)
-        cached = run.cache.lookup(key)
-        if cached:
-            return self._reuse(cached)
+        if self.args.cached:
+            return self._reuse(self.args.cached)
         try:
             self.changelog = self.args.changelog()
         except ValueError as e:

@@ -12,16 +12,19 @@ from pathlib import Path
 import signal
 import sys
 import threading
+import traceback
 import uuid
 
 from colcon_core.argument_default import wrap_default_value
 from colcon_core.argument_type import get_cwd_path_resolver
+from colcon_core.event.job import JobSkipped
 from colcon_core.event.job import JobUnselected
 from colcon_core.event_handler import add_event_handler_arguments
+from colcon_core.event_reactor import create_event_reactor
 from colcon_core.executor import add_executor_arguments
-from colcon_core.executor import execute_jobs
 from colcon_core.executor import Job
 from colcon_core.executor import OnError
+from colcon_core.executor import select_executor_extension
 from colcon_core.logging import colcon_logger
 from colcon_core.package_identification import logger \
     as identification_logger
@@ -29,6 +32,7 @@ from colcon_core.package_selection import add_arguments \
     as add_packages_arguments
 from colcon_core.package_selection import get_packages
 from colcon_core.plugin_system import satisfies_version
+from colcon_core.subprocess import new_event_loop
 from colcon_core.task import TaskContext
 from colcon_core.verb import VerbExtensionPoint
 from colcon_deb.cache import DebCache
@@ -93,7 +97,7 @@ class DebPackageArguments:
     """What the job of one package needs to build its deb."""
 
     def __init__(  # noqa: D107
-        self, *, identifier, planned, options, run, cache_key,
+        self, *, identifier, planned, options, run, cache_key, cached,
         source_date_epoch, control, copyright_text, changelog, install,
         workspace_dependencies,
         ros_version,
@@ -109,6 +113,9 @@ class DebPackageArguments:
         self.options = options
         self.run = run
         self.cache_key = cache_key
+        # its cached debs, looked up once when the jobs are made; None on
+        # a miss
+        self.cached = cached
         self.source_date_epoch = source_date_epoch
         # the control paragraph, the Architecture left to the container
         self.control = control
@@ -483,9 +490,88 @@ def build_debs(context, settings, plan, decorators, phases, *, pool,
 
     on_error = OnError.skip_downstream if settings.continue_on_error \
         else OnError.interrupt
-    return execute_jobs(
+    return execute_deb_jobs(
         context, jobs, on_error=on_error,
         pre_execution_callback=post_run_events_and_unselected_packages)
+
+
+def execute_deb_jobs(context, jobs, *, on_error, pre_execution_callback):
+    """
+    Run the jobs as colcon's `execute_jobs` does, the cached ones first.
+
+    A job whose debs are cached, as are those of every job it depends on,
+    only publishes them: these jobs run here, in build order, and colcon's
+    executor gets the others.  The parallel executor looks at every
+    pending job whenever one ends, so that a no-op run of 500 packages
+    spent seconds in it; a job that runs here posts the same events as in
+    the executor, and a failure stops or skips the jobs the executor would.
+    """
+    executor = select_executor_extension(context.args)
+    logger.info(f"Executing jobs using '{executor.EXECUTOR_NAME}' executor")
+    with create_event_reactor(context) as event_controller:
+        executor.set_event_controller(event_controller)
+        queue = event_controller.get_queue()
+        pre_execution_callback(event_queue=queue)
+        for job in jobs.values():
+            job.set_event_queue(queue)
+        try:
+            rc, pending = run_cached_jobs(jobs, on_error)
+            if pending:
+                result = executor.execute(
+                    context.args, pending, on_error=on_error)
+                if result is signal.SIGINT or not rc:
+                    rc = result
+        except Exception as e:  # noqa: B902
+            # as colcon's execute_jobs: the run fails, with the traceback
+            logger.error(
+                f"Exception in executor extension '{executor.EXECUTOR_NAME}'"
+                f': {e}\n{traceback.format_exc()}')
+            rc = 1
+        finally:
+            for job in jobs.values():
+                if job.returncode is None:
+                    queue.put((JobSkipped(job.identifier), job))
+    return rc
+
+
+def run_cached_jobs(jobs, on_error):
+    """
+    Run, in order, the jobs that publish cached debs and depend on no other.
+
+    :returns: the return code of the first that failed (0 when none did),
+      and the jobs left for the executor, by identifier in order: after a
+      failure, none with OnError.interrupt, none downstream of it with
+      OnError.skip_downstream, as colcon's executor leaves them
+    """
+    rc = 0
+    published, blocked, pending = set(), set(), OrderedDict()
+    loop = new_event_loop()
+    try:
+        for identifier, job in jobs.items():
+            if job.dependencies & blocked:
+                blocked.add(identifier)
+                continue
+            if job.task_context.args.cached is None or \
+                    not job.dependencies <= published:
+                pending[identifier] = job
+                continue
+            try:
+                result = loop.run_until_complete(job())
+            except Exception:  # noqa: B902
+                # the job posted the traceback and its end
+                result = 1
+            if not result:
+                published.add(identifier)
+                continue
+            rc = rc or result
+            if on_error != OnError.skip_downstream:
+                return rc, OrderedDict()
+            blocked.add(identifier)
+    except KeyboardInterrupt:
+        return signal.SIGINT, OrderedDict()
+    finally:
+        loop.close()
+    return rc, pending
 
 
 def prepare_platform(settings, plan, *, engines, cache, labels, stop,
@@ -539,7 +625,7 @@ def platform_jobs(settings, plan, *, engines, image, resolution, cache,
             planned, identifier, DebPackageArguments(
                 identifier=identifier(planned.name), planned=planned,
                 options=options[planned.name], run=run, cache_key=key,
-                source_date_epoch=newest_source,
+                cached=cache.lookup(key), source_date_epoch=newest_source,
                 ros_version=plan.ros_version, **describe_deb(
                     plan, planned, resolution, suffixes[planned.name],
                     newest_source)))
