@@ -544,7 +544,7 @@ def _release_hashes(folder, name='Release'):
     return dict(_parse_release_hashes(text))
 
 
-@lru_cache(maxsize=2)
+@lru_cache(2)
 def _parse_release_hashes(text):
     """
     Return (name, SHA512) of each index file of a Release text.

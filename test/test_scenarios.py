@@ -12,6 +12,8 @@ import json
 from pathlib import Path
 
 from colcon_core.command import main as colcon_main
+from colcon_parallel_executor.executor.parallel import \
+    ParallelExecutorExtension
 from debian.deb822 import Packages
 from docker_helpers import copy_workspace
 from fake_engine import FakeEngine
@@ -252,3 +254,84 @@ def test_the_dbgsym_deb_may_install_only_debug_files(
         '/usr/share/doc/ros-noetic-base-dbgsym: /opt, ' in output
     assert '/opt/ros/noetic/lib/libbase.so\n' in output
     assert 'base' not in published(diamond)
+
+
+def test_only_what_is_not_cached_goes_to_colcon_s_executor(
+        diamond, monkeypatch):
+    """
+    The cached debs are published first; the executor gets the rest.
+
+    colcon's parallel executor looks at every pending job whenever one
+    ends: a no-op run of a large workspace must not hand it its packages.
+    """
+    engine = FakeEngine()
+    assert colcon_deb(monkeypatch, engine) == 0
+    handed = []
+    execute = ParallelExecutorExtension.execute
+
+    def recording_execute(self, args, jobs, *, on_error):
+        handed.append(list(jobs))
+        return execute(self, args, jobs, on_error=on_error)
+
+    monkeypatch.setattr(
+        ParallelExecutorExtension, 'execute', recording_execute)
+    with (diamond / 'right' / 'CMakeLists.txt').open('a') as f:
+        f.write('# changed\n')
+    assert colcon_deb(monkeypatch, engine) == 0
+    assert handed == [['right', 'top']]
+    assert engine.builds[5:] == ['right', 'top']
+    assert colcon_deb(monkeypatch, engine) == 0
+    assert handed == [['right', 'top']]
+    assert len(engine.builds) == 7
+    assert published(diamond) == {'base', 'left', 'lone', 'right', 'top'}
+
+
+def test_a_cached_package_waits_for_a_dependency_built_again(
+        diamond, monkeypatch, capsys, tmp_path):
+    """
+    Cached debs are published before the builds only above cached ones.
+
+    base's cached deb is gone: it is built again, and fails; the packages
+    above it, whose debs are cached, are skipped as colcon skips them.
+    """
+    assert colcon_deb(monkeypatch, FakeEngine()) == 0
+    for deb in (tmp_path / 'xdg-cache' / 'colcon-deb' / 'base').glob(
+            '*.deb'):
+        deb.unlink()
+    capsys.readouterr()
+    engine = FakeEngine({'base': ['compile-error']})
+    assert colcon_deb(monkeypatch, engine, '--continue-on-error') != 0
+    output = capsys.readouterr().out.splitlines()
+    assert engine.builds == ['base']
+    assert 'Cached, not built again: lone' in output
+    for name in ('left', 'right', 'top'):
+        assert f'Skipped {name}: depends on base, which failed' in output
+
+
+@pytest.mark.parametrize('continue_on_error', [False, True])
+def test_a_cached_deb_that_cannot_be_published_fails_its_package(
+        diamond, monkeypatch, capsys, tmp_path, continue_on_error):
+    """Publishing from the cache fails as a build would: colcon decides."""
+    engine = FakeEngine()
+    assert colcon_deb(monkeypatch, engine) == 0
+    deb, = (diamond / 'deb').glob('ros-noetic-left_*.deb')
+    deb.unlink()
+    # the deb's name in the output folder cannot be written
+    deb.mkdir()
+    capsys.readouterr()
+    args = ['--continue-on-error'] if continue_on_error else []
+    assert colcon_deb(monkeypatch, engine, *args) != 0
+    output = capsys.readouterr().out
+    assert len(engine.builds) == 5
+    assert 'Failed left: cannot write the output folder ' \
+        f"'{diamond / 'deb'}'" in output
+    assert 'Skipped top: depends on left, which failed' in output
+    report = json.loads(
+        (tmp_path / 'log' / 'latest_deb' / 'report.json').read_text())
+    status = {p['name']: p['status'] for p in report['packages']}
+    assert (status['left'], status['top']) == ('failed', 'skipped')
+    if continue_on_error:
+        # the others are published all the same
+        assert status == {
+            'base': 'cached', 'left': 'failed', 'lone': 'cached',
+            'right': 'cached', 'top': 'skipped'}
