@@ -536,15 +536,22 @@ def execute_deb_jobs(context, jobs, *, on_error, pre_execution_callback):
 
 def run_cached_jobs(jobs, on_error):
     """
-    Run, in order, the jobs that publish cached debs and depend on no other.
+    Run, in build order, the jobs of cached debs above cached debs only.
 
+    A job whose debs are cached but that depends on a job that is not
+    waits for that job in the executor: if it fails, the job is skipped.
+
+    :param on_error: OnError.interrupt or OnError.skip_downstream, what
+      the verb gives the executor
     :returns: the return code of the first that failed (0 when none did),
       and the jobs left for the executor, by identifier in order: after a
       failure, none with OnError.interrupt, none downstream of it with
       OnError.skip_downstream, as colcon's executor leaves them
     """
     rc = 0
-    published, blocked, pending = set(), set(), OrderedDict()
+    # a job's dependencies are all those it needs, recursively: a set
+    # operation looks at as many as the smaller set has, most often none
+    blocked, pending = set(), OrderedDict()
     loop = new_event_loop()
     try:
         for identifier, job in jobs.items():
@@ -552,7 +559,7 @@ def run_cached_jobs(jobs, on_error):
                 blocked.add(identifier)
                 continue
             if job.task_context.args.cached is None or \
-                    not job.dependencies <= published:
+                    job.dependencies & pending.keys():
                 pending[identifier] = job
                 continue
             try:
@@ -561,7 +568,6 @@ def run_cached_jobs(jobs, on_error):
                 # the job posted the traceback and its end
                 result = 1
             if not result:
-                published.add(identifier)
                 continue
             rc = rc or result
             if on_error != OnError.skip_downstream:
@@ -615,9 +621,14 @@ def platform_jobs(settings, plan, *, engines, image, resolution, cache,
         stop=stop, labels=labels, work_dir=work_dir)
     keys = package_keys(
         plan, options, image=image, resolution=resolution, cache=cache)
+    cached = {name: cache.lookup(key) for name, (key, _) in keys.items()}
     published = published_versions(repository, platform.architecture)
+    # a cached deb is published with the version it was built with: only
+    # a deb to build needs its latest key (which lists the keys of all
+    # the package's dependencies: reading them all cost a no-op run)
     suffixes = plan.version_suffixes(keys, published, {
-        p.name: cache.last_full_key(p.name) for p in plan.packages})
+        name: key.full if cached[name] else cache.last_full_key(name)
+        for name, (key, _) in keys.items()})
     jobs = OrderedDict()
     for planned in plan.packages:
         key, newest_source = keys[planned.name]
@@ -625,7 +636,7 @@ def platform_jobs(settings, plan, *, engines, image, resolution, cache,
             planned, identifier, DebPackageArguments(
                 identifier=identifier(planned.name), planned=planned,
                 options=options[planned.name], run=run, cache_key=key,
-                cached=cache.lookup(key), source_date_epoch=newest_source,
+                cached=cached[planned.name], source_date_epoch=newest_source,
                 ros_version=plan.ros_version, **describe_deb(
                     plan, planned, resolution, suffixes[planned.name],
                     newest_source)))
