@@ -83,6 +83,10 @@ class PackageJob:
         """
         Build the debs, or reuse the cached ones, and publish them.
 
+        The cache was looked up when the run made its jobs: whether a job
+        only publishes cached debs decides where it runs (see
+        colcon_deb.verb.deb.execute_deb_jobs).
+
         The package's deb and, when it has binaries, the deb of their
         debug symbols: both are cached, whether or not the run publishes
         the latter (--no-dbgsym), so the option changes no cache key.
