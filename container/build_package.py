@@ -56,6 +56,8 @@ APT_ENV = dict(os.environ, DEBIAN_FRONTEND='noninteractive')
 # tar's own rules where Python has extraction filters: no member outside /
 TAR_FILTER = {'filter': 'tar'} if hasattr(tarfile, 'tar_filter') else {}
 UNPACKING_THREADS = 4
+# what of a deb is not unpacked for a build: its documentation
+DOCUMENTATION = contract.DOC_FOLDER.lstrip('/') + '/'
 # the home of the build user: tools keep their caches there
 HOME = Path(contract.WORK_FOLDER) / 'home'
 
@@ -154,14 +156,19 @@ def unpack_workspace_debs(spec):
                 unpack_deb, (REPO / name for name in spec.workspace_debs)))
 
 
-def unpack_deb(deb):
+def unpack_deb(deb, root='/'):
     """
     Unpack a deb's files into / in this process, as `dpkg-deb -x` does.
 
     The debs of the workspace carry no maintainer scripts and nothing reads
     the dpkg database for them, so their files are all a build needs; the
-    debs say in Depends what a user's apt installs.  A data member that
-    Python cannot read (zstd) goes to dpkg-deb.
+    debs say in Depends what a user's apt installs.  Their documentation
+    (copyright, changelog) is left out, as Debian's container images
+    leave it out of what dpkg installs: no build reads it.  A folder that
+    is there already (/opt/ros/<distro>, shared by all the debs) is left
+    as it is, as dpkg leaves it: setting its owner, mode and time again
+    for every deb was half of what unpacking cost.  A data member that
+    Python cannot read (zstd) goes to dpkg-deb, whole.
     """
     with deb.open('rb') as f:
         if f.read(8) != b'!<arch>\n':
@@ -179,11 +186,17 @@ def unpack_deb(deb):
             f.seek(size + size % 2, os.SEEK_CUR)
         try:
             with tarfile.open(fileobj=f, mode='r|*') as data:
-                data.extractall('/', **TAR_FILTER)
+                for member in data:
+                    name = member.name.lstrip('./')
+                    if (name + '/').startswith(DOCUMENTATION) or \
+                            member.isdir() and os.path.isdir(
+                                os.path.join(root, name)):
+                        continue
+                    data.extract(member, root, **TAR_FILTER)
             return
         except tarfile.CompressionError:
             pass
-    call(['dpkg-deb', '--extract', str(deb), '/'],
+    call(['dpkg-deb', '--extract', str(deb), root],
          contract.EXIT_DEPENDENCIES)
 
 

@@ -10,6 +10,7 @@ import io
 import os
 from pathlib import Path
 import shutil
+import stat
 import subprocess
 import sys
 import tarfile
@@ -143,6 +144,32 @@ def test_a_deb_gets_policy_files_and_dpkg_gencontrol_fields(tmp_path):
     assert 'md5sums' in control_files
     # no python: no python3
     assert 'python3' not in deb_field(deb, 'Depends')
+
+
+@needs_dpkg_dev
+def test_a_workspace_deb_is_unpacked_without_documentation_or_folders(
+        tmp_path):
+    staged = tmp_path / 'debian' / 'ros-noetic-foo'
+    (staged / 'opt' / 'ros' / 'noetic' / 'lib').mkdir(parents=True)
+    (staged / 'opt' / 'ros' / 'noetic' / 'lib' / 'libfoo.so').write_text('x')
+    (staged / 'opt' / 'ros' / 'noetic' / 'lib' / 'link').symlink_to(
+        'libfoo.so')
+    deb = make_test_deb(tmp_path)
+    assert './usr/share/doc/ros-noetic-foo/copyright' in deb_members(deb)
+    root = tmp_path / 'root'
+    # a folder that is there already is left as it is
+    (root / 'opt').mkdir(parents=True)
+    os.chmod(root / 'opt', 0o700)
+    build_package.unpack_deb(deb, root)
+    assert stat.S_IMODE((root / 'opt').stat().st_mode) == 0o700
+    unpacked = sorted(
+        str(path.relative_to(root)) for path in root.rglob('*'))
+    assert unpacked == [
+        'opt', 'opt/ros', 'opt/ros/noetic', 'opt/ros/noetic/lib',
+        'opt/ros/noetic/lib/libfoo.so', 'opt/ros/noetic/lib/link', 'usr',
+        'usr/share']
+    assert (root / 'opt/ros/noetic/lib/libfoo.so').read_text() == 'x'
+    assert os.readlink(root / 'opt/ros/noetic/lib/link') == 'libfoo.so'
 
 
 @needs_dpkg_dev
