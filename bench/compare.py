@@ -26,9 +26,10 @@ On one generated workspace, in one run of this script, on this machine:
     builder image is copied to them before, not timed);
 (g) `colcon deb --cache none --ccache DIR` after a run like it filled a
     fresh DIR: every package built again, nothing compiled.
-It prints a table with the times, the ratios c/a, b/c, d, e/c and g/c, the
-per-package overhead of colcon deb (the mean time of a trivial package,
-which has nothing to compile); --markdown FILE writes the table too.
+It prints a table with the times, the ratios of (c) and (c2) to the floors,
+b/c, e/c and g/c, and the per-package overhead of colcon deb (the mean
+time of a trivial package, which has nothing to compile); --markdown FILE
+writes the table too.
 
 The shapes: `chain`, `fan` and `mix` (a tree with diamonds) of C++
 libraries, ament_python packages and trivial ones, which need no system

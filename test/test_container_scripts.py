@@ -151,9 +151,9 @@ def test_a_workspace_deb_is_unpacked_without_documentation_or_folders(
         tmp_path):
     staged = tmp_path / 'debian' / 'ros-noetic-foo'
     (staged / 'opt' / 'ros' / 'noetic' / 'lib').mkdir(parents=True)
-    (staged / 'opt' / 'ros' / 'noetic' / 'lib' / 'libfoo.so').write_text('x')
+    (staged / 'opt' / 'ros' / 'noetic' / 'lib' / 'liba.so').write_text('x')
     (staged / 'opt' / 'ros' / 'noetic' / 'lib' / 'link').symlink_to(
-        'libfoo.so')
+        'liba.so')
     deb = make_test_deb(tmp_path)
     assert './usr/share/doc/ros-noetic-foo/copyright' in deb_members(deb)
     root = tmp_path / 'root'
@@ -166,10 +166,10 @@ def test_a_workspace_deb_is_unpacked_without_documentation_or_folders(
         str(path.relative_to(root)) for path in root.rglob('*'))
     assert unpacked == [
         'opt', 'opt/ros', 'opt/ros/noetic', 'opt/ros/noetic/lib',
-        'opt/ros/noetic/lib/libfoo.so', 'opt/ros/noetic/lib/link', 'usr',
+        'opt/ros/noetic/lib/liba.so', 'opt/ros/noetic/lib/link', 'usr',
         'usr/share']
-    assert (root / 'opt/ros/noetic/lib/libfoo.so').read_text() == 'x'
-    assert os.readlink(root / 'opt/ros/noetic/lib/link') == 'libfoo.so'
+    assert (root / 'opt/ros/noetic/lib/liba.so').read_text() == 'x'
+    assert os.readlink(root / 'opt/ros/noetic/lib/link') == 'liba.so'
 
 
 @needs_dpkg_dev

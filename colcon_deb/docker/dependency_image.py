@@ -77,7 +77,7 @@ class DependencyImages:
 
     def __init__(self, builder_tag):  # noqa: D107
         self.builder_tag = builder_tag
-        # (engine name, tag) -> the future of the image being made
+        # (engine name, the sorted packages) -> the future of their image
         self._making = {}
 
     async def image_for(self, engine, packages, *, on_line):
