@@ -4,6 +4,7 @@
 import asyncio
 import json
 import threading
+import time
 
 from colcon_deb.container import contract
 from colcon_deb.docker.dependency_image import BUILDER_LABEL
@@ -20,7 +21,6 @@ import pytest
 
 BUILDER = 'colcon-deb-builder:0123'
 BUILDER_ID = 'sha256:' + 'b' * 64
-NOW = 1_800_000_000
 
 
 class ImageEngine:
@@ -46,7 +46,7 @@ class ImageEngine:
         return f'sha256:{tag}' if tag in self.images else None
 
     def touch_image(self, tag):
-        self.tagged[tag] = NOW
+        self.tagged[tag] = time.time()
 
     def last_tagged(self, labels):
         return {
@@ -75,7 +75,7 @@ class ImageEngine:
             self.fail -= 1
             raise EngineError('Docker: the connection was reset')
         self.images[tag] = labels
-        self.tagged[tag] = NOW - 40 * 86400
+        self.tagged[tag] = time.time()
 
 
 def image_for(images, engine, *package_sets):
@@ -122,14 +122,30 @@ def test_images_no_run_used_for_a_while_are_removed():
     engine = ImageEngine()
     images = DependencyImages(BUILDER)
     (used, unused), _ = image_for(images, engine, ['liba-dev'], ['libb-dev'])
-    engine.tagged[unused] = NOW - UNUSED_DAYS * 86400 + 60
+    now = time.time()
+    engine.tagged[used] = engine.tagged[unused] = now - UNUSED_DAYS * 86400
     # a later run uses one: the engine records it
     image_for(DependencyImages(BUILDER), engine, ['liba-dev'])
-    assert engine.tagged[used] == NOW
-    remove_unused_dependency_images(engine, now=NOW)
+    assert engine.tagged[used] >= now
+    remove_unused_dependency_images(engine, now=now - 60)
     assert engine.removed == []
-    remove_unused_dependency_images(engine, now=NOW + 120)
+    remove_unused_dependency_images(engine, now=now + 60)
     assert engine.removed == [unused]
+
+
+def test_a_run_that_makes_an_image_removes_the_unused_ones_once():
+    engine = ImageEngine()
+    (old, ), _ = image_for(DependencyImages(BUILDER), engine, ['liba-dev'])
+    engine.tagged[old] = time.time() - UNUSED_DAYS * 86400 - 60
+    # a run that makes no image does not look
+    image_for(DependencyImages(BUILDER), engine, [])
+    assert engine.removed == []
+    images = DependencyImages(BUILDER)
+    (new, ), _ = image_for(images, engine, ['libb-dev'])
+    assert engine.removed == [old]
+    engine.tagged[new] = time.time() - UNUSED_DAYS * 86400 - 60
+    image_for(images, engine, ['libc-dev'])
+    assert engine.removed == [old]
 
 
 def test_other_sets_have_images_of_their_own():

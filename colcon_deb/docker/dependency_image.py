@@ -13,9 +13,11 @@ a hash of the builder image ID and the set.  Isolation is unchanged: a
 package's container has the packages of its set and no others, so a header
 of a system package it does not declare is not there.
 
-An image no run used for UNUSED_DAYS is removed by the next run: the sets
-of a workspace change with its dependencies, and each image holds
-hundreds of megabytes.
+The sets of a workspace change with its dependencies, and each image
+holds hundreds of megabytes: a run that makes an image on an engine
+removes the engine's dependency images no run used for UNUSED_DAYS.  Runs
+that make none, as a run with nothing changed, do not look for them:
+each costs a call to the engine.
 
 A new set's image starts from the image of the largest set within it:
 what many sets share (ament_cmake, the message packages) is installed once,
@@ -79,6 +81,8 @@ class DependencyImages:
         self.builder_tag = builder_tag
         # (engine name, the sorted packages) -> the future of their image
         self._making = {}
+        # the engines whose unused dependency images this run removed
+        self._cleaned = set()
 
     async def image_for(self, engine, packages, *, on_line):
         """
@@ -140,6 +144,9 @@ class DependencyImages:
         except ImageBuildFailed as e:
             raise ImageBuildFailed(
                 f'apt-get: {errors[-1]}' if errors else str(e)) from None
+        if engine.name not in self._cleaned:
+            self._cleaned.add(engine.name)
+            remove_unused_dependency_images(engine)
         return tag
 
 

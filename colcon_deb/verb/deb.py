@@ -52,8 +52,6 @@ from colcon_deb.dependency_resolution import workspace_rosdep_rules
 from colcon_deb.docker.builder_image import ensure_builder_image
 from colcon_deb.docker.builder_image import share_builder_image
 from colcon_deb.docker.dependency_image import DependencyImages
-from colcon_deb.docker.dependency_image import \
-    remove_unused_dependency_images
 from colcon_deb.docker.engine import EngineError
 from colcon_deb.docker.engine import RUN_LABEL
 from colcon_deb.docker.engine_pool import check_engines
@@ -310,7 +308,6 @@ class DebVerb(VerbExtensionPoint):
                 settings.min_free_space)
             for engine in pool.engines:
                 remove_stale_runs(engine)
-                remove_unused_dependency_images(engine)
             labels = run_labels(run_id)
             stop = threading.Event()
             # one object for the run: it keeps what robots last fetched
