@@ -158,7 +158,7 @@ def unpack_workspace_debs(spec):
 
 def unpack_deb(deb, root='/'):
     """
-    Unpack a deb's files into / in this process, as `dpkg-deb -x` does.
+    Unpack a deb's files into `root` in this process, as `dpkg-deb -x`.
 
     The debs of the workspace carry no maintainer scripts and nothing reads
     the dpkg database for them, so their files are all a build needs; the
@@ -166,7 +166,7 @@ def unpack_deb(deb, root='/'):
     (copyright, changelog) is left out, as Debian's container images
     leave it out of what dpkg installs: no build reads it.  A folder that
     is there already (/opt/ros/<distro>, shared by all the debs) is left
-    as it is, as dpkg leaves it: setting its owner, mode and time again
+    as it is: setting its owner, mode and time again
     for every deb was half of what unpacking cost.  A data member that
     Python cannot read (zstd) goes to dpkg-deb, whole.
     """

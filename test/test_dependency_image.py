@@ -211,3 +211,13 @@ def test_package_names_cannot_add_a_step():
 ])
 def test_largest_subset(images, packages, expected):
     assert largest_subset(images, packages) == expected
+
+
+def test_removing_unused_images_that_fails_fails_no_package():
+    engine = ImageEngine()
+
+    def gone(labels):
+        raise EngineError('Docker: No such image: colcon-deb-dependencies:1')
+    engine.last_tagged = gone
+    (tag, ), _ = image_for(DependencyImages(BUILDER), engine, ['liba-dev'])
+    assert tag in engine.images

@@ -33,10 +33,13 @@ import hashlib
 import json
 import time
 
+from colcon_core.logging import colcon_logger
 from colcon_deb.container import contract
 from colcon_deb.docker.engine import EngineError
 from colcon_deb.docker.engine import ImageBuildFailed
 from colcon_deb.docker.engine import LABEL
+
+logger = colcon_logger.getChild(__name__)
 
 REPOSITORY = 'colcon-deb-dependencies'
 # the ID of the builder image a dependency image is made from
@@ -151,8 +154,20 @@ class DependencyImages:
 
 
 def remove_unused_dependency_images(engine, *, now=None):
-    """Remove the dependency images no run used for UNUSED_DAYS."""
+    """
+    Remove the dependency images no run used for UNUSED_DAYS.
+
+    What fails here (another run removed one first) is not the package's
+    business: it is logged, and the next run that makes an image looks
+    again.
+    """
     oldest = (time.time() if now is None else now) - UNUSED_DAYS * 86400
-    for tag, used in engine.last_tagged({LABEL: 'dependencies'}).items():
-        if used < oldest:
-            engine.remove_image(tag)
+    try:
+        for tag, used in engine.last_tagged(
+                {LABEL: 'dependencies'}).items():
+            if used < oldest:
+                engine.remove_image(tag)
+    except EngineError as e:
+        logger.warning(
+            f'could not remove the unused dependency images on '
+            f'{engine.name}: {e}')
