@@ -177,18 +177,12 @@ def write_package(folder, package):
     """Write one generated package."""
     name, kind = package['name'], package['kind']
     folder.mkdir(parents=True, exist_ok=True)
-    build_type = 'ament_python' if kind == 'python' else 'cmake'
-    depends = ''.join(f'  <depend>{d}</depend>\n' for d in package['depends'])
-    tool = '  <buildtool_depend>cmake</buildtool_depend>\n' \
-        if kind != 'python' else ''
-    (folder / 'package.xml').write_text(
-        '<?xml version="1.0"?>\n<package format="3">\n'
-        f'  <name>{name}</name>\n  <version>1.0.0</version>\n'
-        f'  <description>Generated {kind} package.</description>\n'
-        '  <maintainer email="b@example.org">Bench</maintainer>\n'
-        f'  <license>Apache-2.0</license>\n{tool}{depends}'
-        f'  <export><build_type>{build_type}</build_type></export>\n'
-        '</package>\n')
+    if kind == 'python':
+        write_manifest(folder, package, f'Generated {kind} package.',
+                       build_type='ament_python')
+    else:
+        write_manifest(folder, package, f'Generated {kind} package.',
+                       tool='cmake', build_type='cmake')
     if kind == 'python':
         (folder / name).mkdir(exist_ok=True)
         (folder / name / '__init__.py').write_text('VALUE = 1\n')
@@ -214,22 +208,31 @@ def write_package(folder, package):
         f'install(FILES package.xml DESTINATION share/{name})\n')
 
 
+def write_manifest(folder, package, description, *, build_type, tool=None,
+                   system=()):
+    """Write package.xml: the workspace dependencies, then system keys."""
+    tool = f'  <buildtool_depend>{tool}</buildtool_depend>\n' if tool else ''
+    depends = ''.join(
+        f'  <depend>{d}</depend>\n'
+        for d in [*package['depends'], *system])
+    (folder / 'package.xml').write_text(
+        '<?xml version="1.0"?>\n<package format="3">\n'
+        f"  <name>{package['name']}</name>\n  <version>1.0.0</version>\n"
+        f'  <description>{description}</description>\n'
+        '  <maintainer email="b@example.org">Bench</maintainer>\n'
+        f'  <license>Apache-2.0</license>\n{tool}{depends}'
+        f'  <export><build_type>{build_type}</build_type></export>\n'
+        '</package>\n')
+
+
 def write_ament_package(folder, package):
     """Write one package of the `ament` shape."""
     name, kind = package['name'], package['kind']
     (folder / 'src').mkdir(parents=True, exist_ok=True)
-    depends = ''.join(
-        f'  <depend>{d}</depend>\n' for d in package['depends'] + [
-            library[0] for library in package['libraries']])
-    (folder / 'package.xml').write_text(
-        '<?xml version="1.0"?>\n<package format="3">\n'
-        f'  <name>{name}</name>\n  <version>1.0.0</version>\n'
-        f'  <description>Generated ament {kind} package.</description>\n'
-        '  <maintainer email="b@example.org">Bench</maintainer>\n'
-        '  <license>Apache-2.0</license>\n'
-        f'  <buildtool_depend>ament_cmake</buildtool_depend>\n{depends}'
-        '  <export><build_type>ament_cmake</build_type></export>\n'
-        '</package>\n')
+    write_manifest(
+        folder, package, f'Generated ament {kind} package.',
+        tool='ament_cmake', build_type='ament_cmake',
+        system=[library[0] for library in package['libraries']])
     cmake = [
         'cmake_minimum_required(VERSION 3.10)',
         f"project({name}{' NONE' if kind == 'trivial' else ' CXX'})",
